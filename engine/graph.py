@@ -1,0 +1,94 @@
+"""Graph walks: topological order, backward, backward_steps, release. All iterative, never recursive.
+
+Pyodide's stack is small: recursion through C code killed it at ~1,100 levels, and freeing a deep chain by
+reference counting (each node's death freeing its parent) at ~2,500 nodes. Everything here loops.
+"""
+
+import math
+from typing import NamedTuple
+
+from engine.rules import RULES, local_formula
+
+
+def topological_order(root) -> list:
+    """Every node reachable from root, each after all its parents (leaves first, root last)."""
+    order = []
+    seen = {id(root)}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, pending = stack[-1]
+        for parent in pending:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _locals(node) -> tuple:
+    """∂node/∂parent for each parent, from the rule table."""
+    parents = node.parents
+    b = parents[1].data if len(parents) > 1 else 0.0
+    return RULES[node.op].local(parents[0].data, b, node.data, node.arg)
+
+
+def backward(root) -> None:
+    """Reverse-mode sweep: zero every .grad, seed root.grad = 1, push grad to parents in reverse order."""
+    order = topological_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        if node.parents:
+            upstream = node.grad
+            for parent, local in zip(node.parents, _locals(node), strict=True):
+                parent.grad += local * upstream
+
+
+class Step(NamedTuple):
+    """One edge of the backward pass: parent.grad += contribution."""
+
+    child: object         # the node whose gradient flows back
+    parent: object        # child.parents[index]
+    index: int            # argument position (x * x has two steps to the same parent)
+    local: float          # ∂child/∂parent
+    upstream: float       # ∂L/∂child, final by the time this step runs
+    contribution: float   # local * upstream, added to parent.grad
+    formula: str          # local derivative as the lesson writes it, e.g. "s(1 − s)"; see rules.local_formula
+
+
+def backward_steps(root) -> list[Step]:
+    """The steps backward() applies, in its order; replaying them from zero (root.grad = 1) gives every grad.
+
+    Pure: no .grad is changed.
+    """
+    order = topological_order(root)
+    grads = {id(node): 0.0 for node in order}
+    grads[id(root)] = 1.0
+    steps = []
+    for node in reversed(order):
+        if node.parents:
+            upstream = grads[id(node)]
+            for index, (parent, local) in enumerate(zip(node.parents, _locals(node), strict=True)):
+                contribution = local * upstream
+                grads[id(parent)] += contribution
+                steps.append(Step(node, parent, index, local, upstream, contribution,
+                                  local_formula(node, index)))
+    return steps
+
+
+def release(root) -> None:
+    """Cut every edge below root so the graph is freed node by node, not by one deep recursive dealloc."""
+    order = topological_order(root)
+    # `order` keeps every node alive while edges are cut, so nothing is freed until it goes out of scope.
+    for node in order:
+        node.parents = ()
+
+
+def nonfinite(root) -> list:
+    """Nodes whose data or grad is inf or nan, in topological order (first ones are where it started)."""
+    return [node for node in topological_order(root)
+            if not (math.isfinite(node.data) and math.isfinite(node.grad))]

@@ -1,0 +1,114 @@
+"""Value: one scalar node of the computation graph (data, grad, op, label, parents)."""
+
+from numbers import Real
+
+from engine import graph
+from engine.rules import RULES
+
+
+class Value:
+    """A scalar in a DAG; each operator call makes exactly one new node, so the graph reads as written."""
+
+    __slots__ = ("arg", "data", "grad", "label", "op", "parents")
+
+    def __init__(self, data: float, label: str = "", op: str = "", parents: tuple = (), arg=None):
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = op              # '' for a leaf, otherwise a key of rules.RULES
+        self.parents = parents    # input Values in argument order
+        self.arg = arg            # the number exponent of a 'pow' node, else None
+
+    def __repr__(self) -> str:
+        name = f" {self.label!r}" if self.label else ""
+        return f"Value({self.data:.6g}{name}, grad={self.grad:.6g}, op={self.op!r})"
+
+    # One helper builds every node: the rule table computes the value.
+    def _unary(self, op: str, arg=None) -> "Value":
+        return Value(RULES[op].forward(self.data, 0.0, arg), op=op, parents=(self,), arg=arg)
+
+    @staticmethod
+    def _binary(op: str, a: "Value", b: "Value") -> "Value":
+        return Value(RULES[op].forward(a.data, b.data, None), op=op, parents=(a, b))
+
+    def __add__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("add", self, other)
+
+    def __radd__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("add", other, self)
+
+    def __sub__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("sub", self, other)
+
+    def __rsub__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("sub", other, self)
+
+    def __mul__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("mul", self, other)
+
+    def __rmul__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("mul", other, self)
+
+    def __truediv__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("div", self, other)
+
+    def __rtruediv__(self, other):
+        other = _as_value(other)
+        return NotImplemented if other is NotImplemented else Value._binary("div", other, self)
+
+    def __pow__(self, exponent):
+        # The exponent is a plain number, kept on the node (not a graph input).
+        if isinstance(exponent, Value) or not isinstance(exponent, Real):
+            return NotImplemented
+        return self._unary("pow", float(exponent))
+
+    def __neg__(self):
+        return self._unary("neg")
+
+    def exp(self) -> "Value":
+        """e ** self."""
+        return self._unary("exp")
+
+    def log(self) -> "Value":
+        """Natural logarithm: log(0) = -inf, log(negative) = nan."""
+        return self._unary("log")
+
+    def tanh(self) -> "Value":
+        """Hyperbolic tangent."""
+        return self._unary("tanh")
+
+    def sigmoid(self) -> "Value":
+        """1 / (1 + e ** -self), stable for any float."""
+        return self._unary("sigmoid")
+
+    def relu(self) -> "Value":
+        """max(self, 0)."""
+        return self._unary("relu")
+
+    def sin(self) -> "Value":
+        """Sine."""
+        return self._unary("sin")
+
+    def cos(self) -> "Value":
+        """Cosine."""
+        return self._unary("cos")
+
+    def backward(self) -> None:
+        """Set .grad = ∂self/∂node on every node of the graph, starting from zero on each call."""
+        graph.backward(self)
+
+
+def _as_value(x):
+    """Wrap a number as a constant leaf Value (label '')."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Real):
+        return Value(x)
+    return NotImplemented
