@@ -119,14 +119,16 @@ class Rule:
         return code, tuple(d(n) if callable(d) else d for d in self.dcode)
 
 
-def number(v: float) -> str:
-    """A float as a Python literal that pastes safely anywhere: negatives parenthesized, inf/nan by name."""
+def number(v: float, exponent: bool = False) -> str:
+    """A float as a Python literal that pastes safely anywhere: negatives parenthesized, inf/nan by name.
+
+    Exponents print as ints (x ** 2 reads better; float ** int computes the same as float ** float).
+    """
     if v != v:
         return "nan"
     if v in (INF, -INF):
         return "inf" if v > 0 else "(-inf)"
-    text = repr(int(v)) if v == int(v) and abs(v) < 2**53 and not (v == 0 and math.copysign(1, v) < 0) \
-        else repr(float(v))
+    text = repr(int(v)) if exponent and v == int(v) and abs(v) < 2**53 else repr(float(v))
     return f"({text})" if text.startswith("-") else text
 
 
@@ -136,7 +138,7 @@ def _is_int(n: float) -> bool:
 
 def _pow_code(n: float) -> str:
     # Python's ** gives a complex number for a negative base and fractional exponent: use the IEEE helper.
-    return f"{{a}} ** {number(n)}" if _is_int(n) else f"power({{a}}, {number(n)})"
+    return f"{{a}} ** {number(n, True)}" if _is_int(n) else f"power({{a}}, {number(n)})"
 
 
 def _pow_dcode(n: float) -> str:
@@ -147,7 +149,7 @@ def _pow_dcode(n: float) -> str:
     if n == 2:
         return "2.0 * {a}"
     if _is_int(n):
-        return f"{number(n)} * {{a}} ** {number(n - 1)}"
+        return f"{number(n)} * {{a}} ** {number(n - 1, True)}"
     return f"{number(n)} * power({{a}}, {number(n - 1)})"
 
 

@@ -1,0 +1,298 @@
+"""Trace a Value graph once into straight-line Python: a forward-only and a forward + backward function.
+
+The generated function loops over the samples itself: one line per kept node forward, one accumulation per
+edge backward, single-use unnamed temporaries inlined, variables named after node labels. It is the backward
+pass written out, so `Program.source` is shown in the lesson as well as run.
+
+The fast code uses Python's own operators and `math`, which raise on overflow, log(0) or division by zero.
+When that happens the call is rerun through a second, plainer program that calls the rule table's IEEE
+functions, so results match the eager `Value` path (inf/nan, never an exception).
+"""
+
+import keyword
+import re
+from collections.abc import Mapping, Sequence
+
+from engine.graph import topological_order
+from engine.rules import ATOM, CODE_NAMESPACE, RULES, number, precedence
+
+_FALLBACK_ERRORS = (ArithmeticError, ValueError)
+
+
+class Program:
+    """One generated function; call it like the function its `source` defines."""
+
+    def __init__(self, name: str, source: str, fn, make_safe):
+        self.name = name
+        self.source = source        # the readable fast code, for the lesson's "Show code"
+        self.fn = fn                # the compiled fast function
+        self._make_safe = make_safe
+        self._safe = None
+
+    def __call__(self, *args):
+        try:
+            return self.fn(*args)
+        except _FALLBACK_ERRORS:
+            # Rare (an overflow or log(0) somewhere in the batch): rerun with IEEE semantics.
+            if self._safe is None:
+                self._safe = self._make_safe()
+            return self._safe(*args)
+
+
+def compile_forward(output, inputs: Mapping, params: Sequence, name: str = "predict") -> Program:
+    """Compile `name(*columns, *param_values) -> [output for each sample]`.
+
+    `inputs` maps each data argument name to the leaf (or tuple of leaves) one item of that column holds,
+    e.g. {"X": (x1, x2)}; `params` are the leaves passed as numbers after the columns. Other leaves are
+    constants, baked in with their current .data.
+    """
+    return _build(output, inputs, params, name, gradient=False)
+
+
+def compile_gradient(loss, inputs: Mapping, params: Sequence, name: str = "train_step") -> Program:
+    """Compile `name(*columns, *param_values) -> (sum of loss, [sum of ∂loss/∂param for each param])`."""
+    return _build(loss, inputs, params, name, gradient=True)
+
+
+def _build(root, inputs, params, name, gradient):
+    plan = _Plan(root, inputs, params, name, gradient)
+    source = plan.source(safe=False)
+
+    def make_safe():
+        return _exec(plan.source(safe=True), name, safe=True)
+
+    return Program(name, source, _exec(source, name, safe=False), make_safe)
+
+
+def _exec(source: str, name: str, safe: bool):
+    namespace = dict(CODE_NAMESPACE)
+    if safe:
+        for rule in RULES.values():
+            namespace[f"F_{rule.op}"] = rule.forward
+            namespace[f"D_{rule.op}"] = rule.local
+    exec(compile(source, f"<engine.compile {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+class _Namer:
+    """Unique Python identifiers from node labels."""
+
+    def __init__(self, reserved):
+        self.used = set(reserved) | set(keyword.kwlist) | {"zip", "out", "append", "loss_sum"}
+        self.used |= {f"{kind}_{op}" for kind in "FD" for op in RULES}  # the IEEE fallback's names
+        self.counts = {}
+
+    def fresh(self, label: str, fallback: str) -> str:
+        """A new name from label, or fallback1, fallback2, ... for unlabelled nodes."""
+        base = re.sub(r"\W", "_", label.replace("*", "_star").replace("'", "_prime"), flags=re.ASCII)
+        base = re.sub(r"_+", "_", base).strip("_")
+        if base and base[0].isdigit():
+            base = "v" + base
+        if base and base not in self.used:
+            self.used.add(base)
+            return base
+        # unlabelled nodes count up from 1 (sub1, sub2); a repeated label gets _2, _3
+        base, sep, count = (base, "_", 1) if base else (fallback, "", 0)
+        count = max(count, self.counts.get((base, sep), 0))
+        candidate = base
+        while candidate in self.used:
+            count += 1
+            candidate = f"{base}{sep}{count}"
+        self.counts[(base, sep)] = count
+        self.used.add(candidate)
+        return candidate
+
+
+class _Plan:
+    """Which nodes get a variable, what each is called, which edges the backward pass needs."""
+
+    def __init__(self, root, inputs, params, name, gradient):
+        self.root, self.name, self.gradient = root, name, gradient
+        self.order = topological_order(root)
+        # (argument name, leaves of one item, whether an item is a tuple)
+        self.columns = [(col, tuple(v), True) if isinstance(v, Sequence) else (col, (v,), False)
+                        for col, v in inputs.items()]
+        self.params = list(params)
+        for leaf in [v for _, vs, _ in self.columns for v in vs] + self.params:
+            if leaf.parents:
+                raise ValueError(f"inputs and params must be leaves, got a {leaf.op!r} node")
+        self.namer = _Namer(set(CODE_NAMESPACE) | {name} | {col for col, _, _ in self.columns})
+        self.names = {}
+        for leaf in [v for _, vs, _ in self.columns for v in vs] + self.params:
+            self.names[id(leaf)] = self.namer.fresh(leaf.label, "v")
+        self.param_ids = {id(p) for p in self.params}
+        self.gnames = {id(p): self.namer.fresh("d_" + self.names[id(p)], "d") for p in self.params}
+        self.needs_grad = set(self.param_ids)
+        if gradient:
+            for node in self.order:
+                if any(id(p) in self.needs_grad for p in node.parents):
+                    self.needs_grad.add(id(node))
+        # An edge is emitted backward only if its parent needs a gradient.
+        self.edges = {id(n): [i for i, p in enumerate(n.parents) if id(p) in self.needs_grad]
+                      for n in self.order if gradient and id(n) in self.needs_grad and n.parents}
+        uses = {}
+        referenced = set()
+        for node in self.order:
+            for parent in node.parents:
+                uses[id(parent)] = uses.get(id(parent), 0) + 1
+            if node.parents:
+                _, dcode = RULES[node.op].templates(node.arg)
+                for i in self.edges.get(id(node), ()):
+                    for key, value in (("{a}", node.parents[0]), ("{b}", node.parents[-1]), ("{y}", node)):
+                        if key in dcode[i]:
+                            referenced.add(id(value))
+        # Keep a variable for the root, labelled nodes, shared nodes and nodes the backward pass reads.
+        self.kept = {id(n) for n in self.order if n.parents and (
+            n is root or n.label or uses.get(id(n), 0) > 1 or id(n) in referenced)}
+
+    def _var(self, node) -> str:
+        key = id(node)
+        if key not in self.names:
+            self.names[key] = self.namer.fresh(node.label, node.op or "c")
+        return self.names[key]
+
+    def _gvar(self, node) -> str:
+        key = id(node)
+        if key not in self.gnames:
+            self.gnames[key] = self.namer.fresh("d_" + self._var(node), "d")
+        return self.gnames[key]
+
+    def source(self, safe: bool) -> str:
+        """The generated module text; `safe` calls the rule table's IEEE functions and inlines nothing."""
+        kept = self.kept if not safe else {id(n) for n in self.order if n.parents}
+        exprs = {}  # id -> (text, precedence) of how the node's value is spelled
+
+        def ref(node):
+            if id(node) in exprs:
+                return exprs[id(node)]
+            if id(node) in self.names or node.parents:
+                return self._var(node), ATOM
+            text = number(node.data)  # a constant leaf
+            return text, ATOM
+
+        def fill(template, slots, node):
+            parts = {}
+            for key, parent, slot in zip("ab", node.parents, slots, strict=False):
+                text, prec = ref(parent)
+                parts[key] = f"({text})" if prec < slot else text
+            parts.setdefault("b", "0.0")
+            parts["y"] = self._var(node) if "{y}" in template else ""
+            parts["n"] = "None" if node.arg is None else number(node.arg)
+            return template.format(**parts)
+
+        forward = []
+        for node in self.order:
+            if not node.parents:
+                continue
+            rule = RULES[node.op]
+            if safe:
+                text = fill(f"F_{node.op}({{a}}, {{b}}, {{n}})", (0, 0), node)
+                prec = ATOM
+            else:
+                code, _ = rule.templates(node.arg)
+                text, prec = fill(code, rule.slots, node), precedence(code)
+            if id(node) in kept:
+                forward.append(f"{self._var(node)} = {text}")
+            else:
+                exprs[id(node)] = (text, prec)
+        result = ref(self.root)[0]
+
+        params = ", ".join(self.names[id(p)] for p in self.params)
+        args = ", ".join([col for col, _, _ in self.columns] + ([params] if params else []))
+        lines = [f"def {self.name}({args}):"]
+        if self.gradient:
+            lines += [f"    {self.gnames[id(p)]} = 0.0" for p in self.params] + ["    loss_sum = 0.0"]
+        else:
+            lines += ["    out = []", "    append = out.append"]
+        lines.append(f"    for {self._loop_target()}:")
+        lines += [f"        {line}" for line in forward]
+        if self.gradient:
+            lines.append(f"        loss_sum += {result}")
+            lines += [f"        {line}" for line in self._backward(safe)]
+            grads = ", ".join(self.gnames[id(p)] for p in self.params)
+            lines.append(f"    return loss_sum, [{grads}]")
+        else:
+            lines.append(f"        append({result})")
+            lines.append("    return out")
+        return "\n".join(lines) + "\n"
+
+    def _loop_target(self) -> str:
+        def target(leaves, is_tuple, nested):
+            names = ", ".join(self.names[id(v)] for v in leaves)
+            if is_tuple and len(leaves) == 1:
+                return f"({names},)"
+            return f"({names})" if nested and len(leaves) > 1 else names
+
+        if len(self.columns) == 1:
+            col, leaves, is_tuple = self.columns[0]
+            return f"{target(leaves, is_tuple, False)} in {col}"
+        targets = ", ".join(target(leaves, is_tuple, True) for _, leaves, is_tuple in self.columns)
+        return f"{targets} in zip({', '.join(col for col, _, _ in self.columns)})"
+
+    def _backward(self, safe: bool) -> list[str]:
+        """One line per gradient kept; each edge's contribution is upstream * local, folding ±1."""
+        lines = []
+        contributions = {}   # id -> list of (text, prec, const)
+        for node in reversed(self.order):
+            key = id(node)
+            if key not in self.needs_grad and node is not self.root:
+                continue
+            seed = [("1.0", ATOM, 1.0)] if node is self.root else [("0.0", ATOM, 0.0)]
+            grad = _sum(contributions.get(key, seed))
+            if not node.parents:
+                if key in self.param_ids:
+                    lines.append(f"{self.gnames[key]} += {grad[0]}")
+                continue
+            edges = self.edges.get(key, [])
+            if grad[2] is None and grad[1] < ATOM and (node.label or len(edges) > 1):
+                name = self._gvar(node)
+                lines.append(f"{name} = {grad[0]}")
+                grad = (name, ATOM, None)
+            _, dcode = RULES[node.op].templates(node.arg)
+            for i in edges:
+                if safe:
+                    b = "{b}" if len(node.parents) > 1 else "0.0"
+                    template = f"D_{node.op}({{a}}, {b}, {{y}}, {{n}})[{i}]"
+                else:
+                    template = dcode[i]
+                local = self._local(template, node)
+                contributions.setdefault(id(node.parents[i]), []).append(_mul(grad, local))
+        return lines
+
+    def _local(self, template: str, node):
+        """A local derivative's (text, prec, const); every node it names is a kept variable or a literal."""
+        if template in ("1.0", "-1.0"):
+            return template, ATOM, float(template)
+        parents = node.parents
+
+        def spell(value):
+            return self._var(value) if (value.parents or id(value) in self.names) else number(value.data)
+
+        text = template.format(a=spell(parents[0]), b=spell(parents[-1]), y=self._var(node) if "{y}" in
+                               template else "", n="None" if node.arg is None else number(node.arg))
+        return text, precedence(template), None
+
+
+def _mul(up, local):
+    """upstream * local, with ±1 folded away (exact in IEEE arithmetic)."""
+    if up[2] is not None and local[2] is not None:
+        return number(up[2] * local[2]), ATOM, up[2] * local[2]
+    for one, other in ((up, local), (local, up)):
+        if one[2] == 1.0:
+            return other
+        if one[2] == -1.0:
+            text = other[0] if other[1] > 30 else f"({other[0]})"
+            return f"-{text}", 30, None
+    left = up[0] if up[1] >= 20 else f"({up[0]})"
+    right = local[0] if local[1] > 20 else f"({local[0]})"
+    return f"{left} * {right}", 20, None
+
+
+def _sum(terms):
+    """Contributions added in the order the eager backward adds them."""
+    if len(terms) == 1:
+        return terms[0]
+    text = terms[0][0] if terms[0][1] >= 10 else f"({terms[0][0]})"
+    for term in terms[1:]:
+        text += " + " + (term[0] if term[1] > 10 else f"({term[0]})")
+    return text, 10, None

@@ -1,0 +1,85 @@
+"""Trainer: full-batch gradient descent through the compiled forward + backward code."""
+
+import math
+
+from engine.compile import compile_forward, compile_gradient
+from engine.value import Value
+
+LOSSES = ("bce", "mse")
+
+
+def loss_graph(p: Value, y: Value, loss: str) -> Value:
+    """One sample's loss as a Value graph: mean binary cross-entropy ("bce") or squared error ("mse")."""
+    if loss == "bce":
+        out = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
+    elif loss == "mse":
+        out = (p - y) ** 2
+    else:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    out.label = "loss"
+    return out
+
+
+class Trainer:
+    """Trains an MLP with one output on (X, Y); traces and compiles the model once, at creation.
+
+    The trainer owns the weights from then on (read from model.parameters() now) and writes them back to
+    the parameters' .data after every step. `lr` may be changed between steps.
+    """
+
+    def __init__(self, model, X, Y, lr: float = 0.5, loss: str = "bce"):
+        if len(X) != len(Y) or not X:
+            raise ValueError("X and Y must be non-empty and of equal length")
+        self.model, self.lr, self.loss = model, float(lr), loss
+        self.X = [tuple(map(float, x)) for x in X]
+        self.Y = [float(y) for y in Y]
+        self.params = model.parameters()
+        self.weights = [p.data for p in self.params]
+        self.epoch = 0
+        self.losses: list[float] = []   # mean loss of every completed epoch
+        self.diverged = False           # set once a step meets inf/nan; that step changes nothing
+        self.message = ""               # why it diverged, for the page
+        xs = tuple(Value(0.0, label=f"x{i}") for i in range(1, model.n_in + 1))
+        y = Value(0.0, label="y")
+        out = model(xs)
+        if not isinstance(out, Value):
+            raise ValueError("Trainer needs a model with one output")
+        self._train = compile_gradient(loss_graph(out, y, loss), {"X": xs, "Y": y}, self.params)
+        self._predict = compile_forward(out, {"X": xs}, self.params)
+
+    def step(self) -> float:
+        """One epoch: forward and backward over all points, then w -= lr * mean gradient; the mean loss."""
+        total, grads = self._train(self.X, self.Y, *self.weights)
+        n = len(self.X)
+        loss = total / n
+        scale = self.lr / n
+        new = [w - scale * g for w, g in zip(self.weights, grads, strict=True)]
+        if not (math.isfinite(loss) and all(map(math.isfinite, new))):
+            # Report, never raise: keep the last finite weights so the page can still draw them.
+            self.diverged = True
+            self.message = (f"Training diverged at epoch {self.epoch + 1}: the loss became {loss} "
+                            f"(learning rate {self.lr:g} is too large?). Weights kept from epoch {self.epoch}.")
+            return loss
+        self.weights = new
+        for p, w in zip(self.params, new, strict=True):
+            p.data = w
+        self.epoch += 1
+        self.losses.append(loss)
+        return loss
+
+    def run(self, epochs: int) -> float:
+        """Up to `epochs` steps, stopping early on divergence; the last step's mean loss (nan if none)."""
+        loss = math.nan
+        for _ in range(epochs):
+            loss = self.step()
+            if self.diverged:
+                break
+        return loss
+
+    def predict(self, points) -> list[float]:
+        """The model's output for each point (a list of input tuples), through compiled code: no graph."""
+        return self._predict(points, *self.weights)
+
+    def source(self) -> str:
+        """The generated Python the trainer runs (train_step, then predict), for the lesson's "Show code"."""
+        return self._train.source + "\n\n" + self._predict.source
