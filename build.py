@@ -1,0 +1,300 @@
+"""Build, serve and test the lesson.
+
+    python3 build.py            build dist/: Pyodide, micropip, the app wheel, static files, pre-rendered page
+    python3 build.py serve      build, then serve dist/ on 127.0.0.1 and print the URL (Ctrl-C stops)
+    python3 build.py test       set up .venv and a headless Chromium, build, run ruff and every test
+
+Downloads (npm's Pyodide, the micropip and setuptools wheels) are cached, so a second build needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import typing
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+STATIC = ROOT / "static"
+VENV = ROOT / ".venv"
+
+PYODIDE_VERSION = "314.0.7"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# Wheels fetched from PyPI by exact version and checked against these hashes on every build.
+MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
+SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
+MOUNT_KEYS = ("graph", "chain", "trainer")
+MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+              ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
+
+
+class BuildError(Exception):
+    """A build step failed; the message says what to do about it."""
+
+
+def log(message: str) -> None:
+    """One progress line on stderr."""
+    print(f"[build] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], *, what: str, fix: str, quiet: bool = True, env: dict[str, str] | None = None) -> None:
+    """Run a command; on failure raise a BuildError naming the step and the fix."""
+    if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():
+        raise BuildError(f"{what}: '{cmd[0]}' was not found. {fix}")
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=quiet, text=True, env={**os.environ, **(env or {})})
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout or "").strip().splitlines()[-1:] if quiet else []
+        raise BuildError(f"{what} failed{': ' + detail[0] if detail else ''}. {fix}")
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pyodide_dir() -> Path:
+    """The Pyodide runtime from npm, installed with `npm ci` from package-lock.json when not yet present."""
+    folder = ROOT / "node_modules" / "pyodide"
+    manifest = folder / "package.json"
+    ok = manifest.exists() and json.loads(manifest.read_text())["version"] == PYODIDE_VERSION
+    if not (ok and all((folder / name).exists() for name in PYODIDE_FILES)):
+        log(f"installing pyodide@{PYODIDE_VERSION} from the npm registry (npm ci)")
+        run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], what="npm ci",
+            fix="Install Node.js 18+ with npm (Debian: apt-get install nodejs npm) and check the network.")
+    return folder
+
+
+def pinned_wheel(name: str, version: str, digest: str, *, python_version: str | None = None) -> Path:
+    """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256."""
+    target = CACHE / "wheels" / f"{name}-{version}-py3-none-any.whl"
+    if not (target.exists() and sha256(target) == digest):
+        log(f"downloading {name}=={version} from PyPI")
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-deps",
+                   "--only-binary=:all:", "-d", tmp, "--quiet"]
+            if python_version:
+                cmd += ["--python-version", python_version]
+            run(cmd, what=f"pip download {name}=={version}",
+                fix="Check that pip works (python3 -m pip --version) and that PyPI is reachable.")
+            got = next(Path(tmp).glob("*.whl"))
+            if sha256(got) != digest:
+                raise BuildError(f"{got.name} has SHA-256 {sha256(got)}, expected {digest}: the download is not "
+                                 "the pinned release. Delete .cache/ and retry; if it persists, do not use it.")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(got, target)
+    return target
+
+
+def app_wheel(out: Path) -> Path:
+    """Build the pure wheel of engine + web from pyproject.toml, with setuptools from the local cache only."""
+    backend = pinned_wheel(*SETUPTOOLS)
+    with tempfile.TemporaryDirectory() as tmp:
+        run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-index", "--quiet",
+             "--find-links", str(backend.parent), "-w", tmp],
+            what="pip wheel (the lesson's own package)", fix="Check pyproject.toml and that engine/ and web/ import.",
+            env={"SOURCE_DATE_EPOCH": "315532800"})  # fixed timestamps: same sources, same wheel
+        built = next(Path(tmp).glob("*.whl"))
+        # A folder named after the content keeps browsers from reusing a stale wheel after a rebuild.
+        folder = out / sha256(built)[:12]
+        folder.mkdir(parents=True)
+        return Path(shutil.copy2(built, folder / built.name))
+
+
+def prerender(template: str, replacements: dict[str, str]) -> str:
+    """Fill the page template: each widget's initial view into its mount marker, plus the wheel URLs."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from web.app import make_widgets
+    from web.tree import to_markup
+
+    views = {widget.key: to_markup(widget.render(ready=False)) for widget in make_widgets()}
+    for key in MOUNT_KEYS:
+        marker = f"<!--mount:{key}-->"
+        if marker not in template:
+            raise BuildError(f"static/index.html lacks the marker {marker}; every widget needs its mount point.")
+        template = template.replace(marker, views.get(key, ""))
+    for name, value in replacements.items():
+        template = template.replace("{{" + name + "}}", value)
+    return template
+
+
+def build() -> Path:
+    """Assemble dist/ from scratch and return it."""
+    started = time.perf_counter()
+    runtime = pyodide_dir()
+    micropip = pinned_wheel(*MICROPIP, python_version="3.14")
+    staging = ROOT / "dist.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "pyodide").mkdir(parents=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(runtime / name, staging / "pyodide" / name)
+    wheels = staging / "wheels"
+    wheels.mkdir()
+    shutil.copy2(micropip, wheels / micropip.name)
+    app = app_wheel(wheels)
+    for path in STATIC.iterdir():
+        if path.is_file() and path.name != "index.html":
+            shutil.copy2(path, staging / path.name)
+    page = prerender((STATIC / "index.html").read_text(encoding="utf-8"), {
+        "MICROPIP_WHEEL": f"wheels/{micropip.name}",
+        "APP_WHEEL": app.relative_to(staging).as_posix(),
+    })
+    (staging / "index.html").write_text(page, encoding="utf-8")
+    shutil.rmtree(DIST, ignore_errors=True)
+    staging.rename(DIST)
+    log(f"built {DIST.relative_to(ROOT)}/ in {time.perf_counter() - started:.1f} s")
+    return DIST
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the types Pyodide needs (a wrong .wasm type makes it hang) and no caching."""
+
+    extensions_map: typing.ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:
+        if args and str(args[1 if len(args) > 1 else 0]).startswith(("4", "5")):
+            super().log_message(format, *args)
+
+
+def make_server(root: Path, port: int = 8000, tries: int = 50) -> http.server.ThreadingHTTPServer:
+    """A server for `root` on 127.0.0.1 at `port`, or the next free port after it (port 0: any free port)."""
+    handler = functools.partial(Handler, directory=str(root))
+    for candidate in [port] if port == 0 else range(port, port + tries):
+        try:
+            return http.server.ThreadingHTTPServer(("127.0.0.1", candidate), handler)
+        except OSError:
+            continue
+    raise BuildError(f"no free port in {port}..{port + tries - 1} on 127.0.0.1; pass --port N.")
+
+
+def serve_in_thread(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `root` from a daemon thread on a free port (for tests); returns the server and its base URL."""
+    server = make_server(root, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def serve(port: int) -> None:
+    """Build, then serve dist/ until Ctrl-C."""
+    build()
+    server = make_server(DIST, port)
+    print(f"Serving the lesson at http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
+    finally:
+        server.server_close()
+
+
+def find_chromium() -> str | None:
+    """A Chromium the tests can drive: $CHROMIUM, Debian's package, or None (then Playwright's own build)."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
+                      shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def venv_python() -> Path:
+    """The test environment's interpreter, creating .venv when missing."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        log("creating .venv")
+        try:
+            run([sys.executable, "-m", "venv", str(VENV)], what="python3 -m venv", fix="")
+        except BuildError:
+            if not (os.geteuid() == 0 and shutil.which("apt-get")):
+                raise BuildError("python3 -m venv failed. Install your system's venv package "
+                                 "(Debian: apt-get install python3-venv) and run again.") from None
+            shutil.rmtree(VENV, ignore_errors=True)
+            version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+            run(["apt-get", "install", "-y", "-q", version], what=f"apt-get install {version}",
+                fix="Install the venv package for your Python by hand and run again.")
+            run([sys.executable, "-m", "venv", str(VENV)], what="python3 -m venv", fix="")
+    return python
+
+
+def install_test_extra(python: Path) -> None:
+    """Install the `test` extra of pyproject.toml into .venv (skipped when it is unchanged since last time)."""
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    wanted = sorted(extra)
+    if os.environ.get("LESSON_TEST_TORCH") == "1":
+        wanted.append("torch==2.13.0")  # a CPU wheel on our machines' disk; tests compare against it
+    stamp = VENV / ".test-extra"
+    if stamp.exists() and stamp.read_text() == "\n".join(wanted):
+        return
+    log("installing the test extra into .venv: " + " ".join(wanted))
+    run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted],
+        what="pip install (test extra)", fix="Check that PyPI is reachable.", quiet=False)
+    stamp.write_text("\n".join(wanted))
+
+
+def ensure_chromium(python: Path) -> None:
+    """Make sure a headless Chromium exists: Debian's package as root, else Playwright's download."""
+    if find_chromium():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing Debian's chromium with apt-get")
+        run(["apt-get", "update", "-q"], what="apt-get update", fix="Check the network.", quiet=False)
+        run(["apt-get", "install", "-y", "-q", "chromium"], what="apt-get install chromium",
+            fix="Install chromium by hand, or set CHROMIUM to a Chromium binary.", quiet=False)
+    else:
+        log("installing Playwright's Chromium")
+        run([str(python), "-m", "playwright", "install", "chromium"], what="playwright install chromium",
+            fix="Install a Chromium and set CHROMIUM to its path.", quiet=False)
+
+
+def test(pytest_args: list[str]) -> int:
+    """Everything a newcomer needs to run every test, then the tests themselves; returns pytest's status."""
+    python = venv_python()
+    install_test_extra(python)
+    ensure_chromium(python)
+    build()
+    lint = subprocess.run([str(python), "-m", "ruff", "check", "."], cwd=ROOT)
+    tests = subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT)
+    return tests.returncode or lint.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    serve_parser = sub.add_parser("serve", help="build, then serve dist/ on 127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000, help="first port to try (default 8000)")
+    test_parser = sub.add_parser("test", help="install test tools, build, run ruff and every test")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    args = parser.parse_args()
+    try:
+        if args.command == "serve":
+            serve(args.port)
+        elif args.command == "test":
+            return test(args.pytest_args)
+        else:
+            build()
+    except BuildError as error:
+        print(f"build.py: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

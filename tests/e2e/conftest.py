@@ -1,0 +1,87 @@
+"""Shared fixtures for the browser tests: the built site on a local port, one headless Chromium, and one
+loaded lesson page per test module (each cold Pyodide start costs seconds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from build import DIST, find_chromium, serve_in_thread
+
+# Flags that keep Chromium from reaching for the network on its own (our machines have none).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BOOT_TIMEOUT_MS = 60_000
+
+
+@dataclass
+class PageLog:
+    """What went wrong while a page was open: console errors, uncaught errors, requests to other origins."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        page.on("request", self.check_request)
+
+    def check_request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.page_errors == []
+        assert self.foreign_requests == []
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture(scope="session")
+def site() -> str:
+    """Base URL of dist/ served on 127.0.0.1."""
+    if not (DIST / "index.html").exists():
+        pytest.fail("dist/ is missing: run `python3 build.py` (or `python3 build.py test`) first")
+    server, url = serve_in_thread(DIST)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_lesson(browser, url: str, **context_options):
+    """A new context and page at url, with its log attached, once every widget answers input."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
+    page = context.new_page()
+    log = PageLog(origin_of(url))
+    log.watch(page)
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "", timeout=BOOT_TIMEOUT_MS)
+    return context, page, log
+
+
+@pytest.fixture(scope="module")
+def lesson(browser, site):
+    """(page, log) of one lesson page shared by the tests of a module."""
+    context, page, log = open_lesson(browser, site)
+    yield page, log
+    context.close()

@@ -1,0 +1,44 @@
+import socket
+import urllib.request
+
+import pytest
+
+import build
+
+
+def test_prerender_fills_every_marker_and_the_wheel_urls():
+    template = "<body data-app='{{APP_WHEEL}}'><!--mount:graph--><!--mount:chain--><!--mount:trainer--></body>"
+    page = build.prerender(template, {"APP_WHEEL": "wheels/abc/app.whl"})
+    assert "<!--mount:" not in page and "{{" not in page
+    assert "wheels/abc/app.whl" in page
+    assert "h(0.70) = 0.490" in page
+
+
+def test_prerender_refuses_a_template_without_a_mount_point():
+    with pytest.raises(build.BuildError, match="mount:trainer"):
+        build.prerender("<!--mount:graph--><!--mount:chain-->", {})
+
+
+def test_server_sends_wasm_with_its_type_and_takes_the_next_free_port(tmp_path):
+    (tmp_path / "a.wasm").write_bytes(b"\0asm")
+    (tmp_path / "b.mjs").write_text("export {}")
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        taken = blocker.getsockname()[1]
+        server = build.make_server(tmp_path, taken)
+        try:
+            port = server.server_address[1]
+            assert port != taken
+            import threading
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            for name, kind in [("a.wasm", "application/wasm"), ("b.mjs", "text/javascript")]:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{name}") as reply:
+                    assert reply.headers["Content-Type"] == kind
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def test_build_errors_name_the_missing_tool():
+    with pytest.raises(build.BuildError, match="'no-such-tool-xyz' was not found"):
+        build.run(["no-such-tool-xyz"], what="demo", fix="Install it.")

@@ -1,0 +1,219 @@
+"""The only module that touches the browser: mounts widgets, patches the DOM, routes events, runs frames.
+
+Everything here is glue. Each widget's state and view live in plain Python modules that the tests run in
+CPython; this module applies their element trees to the page and turns browser events into `UIEvent`s.
+"""
+
+from __future__ import annotations
+
+import js
+from pyodide.ffi import create_once_callable, create_proxy, jsnull
+
+from web.tree import El
+from web.widget import Pixels, UIEvent, Widget
+
+SVG_NS = "http://www.w3.org/2000/svg"
+EVENTS = ("input", "change", "click", "keydown")
+# Properties that the learner changes by using a control: patch the live property, not just the attribute.
+LIVE_PROPS = {"value", "checked"}
+
+
+def missing(obj) -> bool:
+    """True for a JS null/undefined as Pyodide hands them over."""
+    return obj is None or obj is jsnull
+
+
+class Node:
+    """Mirror of one DOM node: the tree it was built from, the JS node and the mirrors of its children."""
+
+    __slots__ = ("el", "js", "kids")
+
+    def __init__(self, el: El | str, node, kids: list[Node]):
+        self.el, self.js, self.kids = el, node, kids
+
+
+def set_attr(node, name: str, value: str) -> None:
+    """Set an attribute; for a control's live property also set the property when it differs."""
+    node.setAttribute(name, value)
+    if name in LIVE_PROPS and str(getattr(node, name, "")) != value:
+        setattr(node, name, value == "" if name == "checked" else value)
+
+
+def build(el: El | str, svg: bool) -> Node:
+    """Create DOM nodes for a tree (SVG namespace inside <svg>)."""
+    if isinstance(el, str):
+        return Node(el, js.document.createTextNode(el), [])
+    svg = svg or el.tag == "svg"
+    node = js.document.createElementNS(SVG_NS, el.tag) if svg else js.document.createElement(el.tag)
+    kids = [build(child, svg) for child in el.children]
+    for kid in kids:
+        node.appendChild(kid.js)
+    # Attributes after children, so a <select>'s value finds its options.
+    for name, value in el.attrs:
+        set_attr(node, name, value)
+    return Node(el, node, kids)
+
+
+def patch(mirror: Node, new: El | str, svg: bool) -> Node:
+    """Bring the DOM under `mirror` in line with `new`, touching only what changed; returns the new mirror."""
+    old = mirror.el
+    if old is new or old == new:
+        return mirror
+    if isinstance(new, str) and isinstance(old, str):
+        mirror.js.data = new
+        mirror.el = new
+        return mirror
+    if isinstance(new, str) or isinstance(old, str) or old.tag != new.tag:
+        fresh = build(new, svg)
+        mirror.js.replaceWith(fresh.js)
+        return fresh
+    svg = svg or new.tag == "svg"
+    kids = mirror.kids
+    fresh_kids = [patch(kids[i], child, svg) for i, child in enumerate(new.children[: len(kids)])]
+    for child in new.children[len(kids):]:
+        built = build(child, svg)
+        mirror.js.appendChild(built.js)
+        fresh_kids.append(built)
+    for extra in kids[len(new.children):]:
+        extra.js.remove()
+    if old.attrs != new.attrs:
+        before, after = dict(old.attrs), dict(new.attrs)
+        for name in before.keys() - after.keys():
+            mirror.js.removeAttribute(name)
+        for name, value in after.items():
+            if before.get(name) != value:
+                set_attr(mirror.js, name, value)
+    mirror.el, mirror.kids = new, fresh_kids
+    return mirror
+
+
+def to_event(event, target) -> UIEvent:
+    """Copy what a widget needs out of a browser event (never keep the event itself)."""
+    kind = "key" if event.type == "keydown" else str(event.type)
+    fx = fy = 0.0
+    if kind == "click":
+        box = target.getBoundingClientRect()
+        if box.width > 0 and box.height > 0:
+            fx = (event.clientX - box.left) / box.width
+            fy = (event.clientY - box.top) / box.height
+    value = getattr(target, "value", "")
+    return UIEvent(
+        kind=kind,
+        name=str(target.getAttribute("data-on")),
+        value="" if missing(value) else str(value),
+        shift=bool(getattr(event, "shiftKey", False)),
+        key=str(getattr(event, "key", "") or ""),
+        fx=fx,
+        fy=fy,
+    )
+
+
+class Mount:
+    """One widget attached to its mount element: its DOM mirror, listeners and canvases."""
+
+    def __init__(self, page: Page, widget: Widget):
+        self.page, self.widget = page, widget
+        self.element = js.document.getElementById(f"{widget.key}-mount")
+        self.mirror: Node | None = None
+        self.images: dict[str, object] = {}
+        self.proxies = []
+        for kind in EVENTS:
+            proxy = create_proxy(self.on_event)
+            self.element.addEventListener(kind, proxy)
+            self.proxies.append((kind, proxy))
+
+    def render(self) -> None:
+        """Patch the widget's view into the page and paint any canvas that changed."""
+        tree = self.widget.render(ready=True)
+        if self.mirror is None:
+            self.mirror = build(tree, False)
+            self.element.replaceChildren(self.mirror.js)
+        else:
+            self.mirror = patch(self.mirror, tree, False)
+        for canvas_id, pixels in self.widget.take_pixels().items():
+            self.paint(canvas_id, pixels)
+
+    def paint(self, canvas_id: str, pixels: Pixels) -> None:
+        """Copy RGBA bytes into the canvas through one reused ImageData."""
+        canvas = js.document.getElementById(canvas_id)
+        if missing(canvas):
+            return
+        image = self.images.get(canvas_id)
+        if image is None or image.width != pixels.width or image.height != pixels.height:
+            image = js.ImageData.new(pixels.width, pixels.height)
+            self.images[canvas_id] = image
+        image.data.assign(pixels.rgba)
+        canvas.getContext("2d").putImageData(image, 0, 0)
+
+    def on_event(self, event) -> None:
+        target = event.target.closest("[data-on]") if hasattr(event.target, "closest") else None
+        if missing(target):
+            return
+        ui = to_event(event, target)
+        self.page.guard(self, lambda: self.widget.handle(ui))
+
+    def close(self) -> None:
+        """Remove listeners and free their proxies."""
+        for kind, proxy in self.proxies:
+            self.element.removeEventListener(kind, proxy)
+            proxy.destroy()
+        self.proxies.clear()
+
+
+class Page:
+    """All mounted widgets, one coalesced animation-frame loop, and the status line."""
+
+    def __init__(self, widgets: list[Widget], factories: dict[str, object]):
+        self.factories = factories
+        reduce = js.window.matchMedia("(prefers-reduced-motion: reduce)").matches
+        for widget in widgets:
+            widget.reduced_motion = bool(reduce)
+        self.mounts = [Mount(self, widget) for widget in widgets]
+        self.dirty: set[Mount] = set()
+        self.frame_pending = False
+
+    def start(self) -> None:
+        """Replace the pre-rendered views with live ones and tell the page (and tests) it is ready."""
+        for mount in self.mounts:
+            mount.render()
+        self.status("Ready: Python is running in your browser. Every control below is live.")
+        js.document.body.setAttribute("data-ready", "")
+
+    def status(self, text: str) -> None:
+        js.document.getElementById("status").textContent = text
+
+    def guard(self, mount: Mount, action) -> None:
+        """Run a widget action; on an unexpected error explain it in plain words and start the widget afresh."""
+        try:
+            action()
+        except Exception as exc:  # a bug must never leave a frozen widget or a traceback on the page
+            name = type(exc).__name__
+            self.status(f"Something went wrong in a widget ({name}: {exc}); it has been reset.")
+            mount.widget = self.factories[mount.widget.key]()
+            mount.widget.reduced_motion = self.mounts[0].widget.reduced_motion
+        self.dirty.add(mount)
+        self.schedule()
+
+    def schedule(self) -> None:
+        if not self.frame_pending:
+            self.frame_pending = True
+            js.requestAnimationFrame(create_once_callable(self.on_frame))
+
+    def on_frame(self, now_ms: float) -> None:
+        self.frame_pending = False
+        for mount in self.mounts:
+            if mount.widget.wants_frame:
+                self.guard(mount, lambda m=mount: m.widget.frame(float(now_ms)))
+        for mount in list(self.dirty):
+            try:
+                mount.render()
+            except Exception as exc:
+                self.status(f"The page could not draw a widget ({type(exc).__name__}: {exc}).")
+        self.dirty.clear()
+        if any(mount.widget.wants_frame for mount in self.mounts):
+            self.schedule()
+
+    def close(self) -> None:
+        """Detach every widget's listeners."""
+        for mount in self.mounts:
+            mount.close()

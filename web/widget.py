@@ -1,0 +1,61 @@
+"""What every widget offers the page: a view, event handling, optional animation frames and canvases.
+
+Widgets are plain Python objects with no browser in sight; `web.dom` is the only code that calls them from
+the page, and the tests call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web.tree import El
+
+
+@dataclass(frozen=True, slots=True)
+class UIEvent:
+    """A browser event reduced to plain values: which control (its data-on key), what happened, with what."""
+
+    kind: str  # "input", "change", "click" or "key"
+    name: str  # the data-on attribute of the control
+    value: str = ""
+    shift: bool = False
+    key: str = ""
+    fx: float = 0.0  # click position as a fraction of the element's width ...
+    fy: float = 0.0  # ... and height, for canvases and plots
+
+
+@dataclass(frozen=True, slots=True)
+class Pixels:
+    """RGBA bytes for one canvas, row by row."""
+
+    width: int
+    height: int
+    rgba: bytes
+
+
+class Widget:
+    """Base class: a widget that neither animates nor paints canvases."""
+
+    #: id prefix; the page mounts the widget into the element with id f"{key}-mount"
+    key = ""
+    #: set by the page when the learner asked the system for reduced motion
+    reduced_motion = False
+
+    def render(self, *, ready: bool = True) -> El:
+        """The widget's whole view for its current state; ready=False disables controls (pre-render)."""
+        raise NotImplementedError
+
+    def handle(self, event: UIEvent) -> None:
+        """Update the state for one learner action."""
+
+    @property
+    def wants_frame(self) -> bool:
+        """True while an animation or training run needs another frame."""
+        return False
+
+    def frame(self, now_ms: float) -> None:
+        """Advance an animation to the time `now_ms` (milliseconds, monotonic)."""
+
+    def take_pixels(self) -> dict[str, Pixels]:
+        """Canvases whose pixels changed since the last call, by element id."""
+        return {}
