@@ -52,7 +52,7 @@ def test_a_download_that_does_not_match_its_pinned_hash_stops_the_build(tmp_path
         (build.Path(folder) / "micropip-0.11.1-py3-none-any.whl").write_bytes(b"not the real wheel")
 
     monkeypatch.setattr(build, "run", fake_download)
-    with pytest.raises(build.BuildError, match="SHA-256 .* expected 768de165"):
+    with pytest.raises(build.BuildError, match=r"SHA-256 .* expected 768de165"):
         build.pinned_wheel(*build.MICROPIP, python_version="3.14")
     assert not (tmp_path / "cache" / "wheels").exists()
 
@@ -60,5 +60,5 @@ def test_a_download_that_does_not_match_its_pinned_hash_stops_the_build(tmp_path
 def test_a_missing_npm_is_explained_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "ROOT", tmp_path)  # no node_modules here, so npm would be needed
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(build.BuildError, match="'npm' was not found. Install Node.js 18"):
+    with pytest.raises(build.BuildError, match=r"'npm' was not found\. Install Node\.js 18"):
         build.pyodide_dir()
