@@ -94,8 +94,8 @@ class _Namer:
         # unlabelled nodes count up from 1 (sub1, sub2); a repeated label gets _2, _3
         base, sep, count = (base, "_", 1) if base else (fallback, "", 0)
         count = max(count, self.counts.get((base, sep), 0))
-        candidate = base
-        while candidate in self.used:
+        candidate = base if sep else ""
+        while not candidate or candidate in self.used:
             count += 1
             candidate = f"{base}{sep}{count}"
         self.counts[(base, sep)] = count

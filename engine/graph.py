@@ -28,6 +28,15 @@ def topological_order(root) -> list:
     return order
 
 
+def recompute(root) -> None:
+    """Re-run the forward pass in place after leaves' .data changed (e.g. a slider), keeping the graph."""
+    for node in topological_order(root):
+        if node.parents:
+            parents = node.parents
+            b = parents[1].data if len(parents) > 1 else 0.0
+            node.data = RULES[node.op].forward(parents[0].data, b, node.arg)
+
+
 def _locals(node) -> tuple:
     """∂node/∂parent for each parent, from the rule table."""
     parents = node.parents

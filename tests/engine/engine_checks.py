@@ -1,0 +1,326 @@
+"""Self-contained engine checks: used by the pytest suite in CPython and run as-is inside Pyodide.
+
+No pytest, hypothesis or numpy here: only the engine and the standard library, so tests/pyodide can copy this
+file next to the engine package and call run_all().
+"""
+
+import math
+import random
+
+from engine import Value, backward_steps, recompute, release, topological_order
+from engine.compile import compile_forward, compile_gradient
+from engine.rules import RULES
+
+# --- one generic central-finite-difference checker (after JAX's check_grads) ---
+
+
+def check_grads(build, xs, rtol=1e-6, atol=1e-7):
+    """Compare backward() of build(*Values) at xs with central differences; return the worst error ratio.
+
+    A ratio above 1 means some gradient is off by more than atol * (1 + |f|) + rtol * |gradient|.
+    """
+    leaves = [Value(x) for x in xs]
+    out = build(*leaves)
+    out.backward()
+    scale = 1.0 + abs(out.data)
+    worst = 0.0
+    for i, x in enumerate(xs):
+        h = 1e-6 * min(max(abs(x), 1e-2), 1.0) * max(1.0, abs(x))  # ~1e-8 near 0, relative far out
+        up = list(xs)
+        down = list(xs)
+        up[i] += h
+        down[i] -= h
+        numeric = (build(*map(Value, up)).data - build(*map(Value, down)).data) / (up[i] - down[i])
+        error = abs(leaves[i].grad - numeric)
+        worst = max(worst, error / (atol * scale + rtol * max(abs(numeric), abs(leaves[i].grad))))
+    return worst
+
+
+def apply(op: str, args, n=None):
+    """Build one node of `op` from Values through the public operators and methods."""
+    a = args[0]
+    binary = {"add": lambda: a + args[1], "sub": lambda: a - args[1], "mul": lambda: a * args[1],
+              "div": lambda: a / args[1]}
+    if op in binary:
+        return binary[op]()
+    if op == "pow":
+        return a ** n
+    if op == "neg":
+        return -a
+    return getattr(a, op)()
+
+
+_BASE = (-3.0, -1.7, -0.5, -1e-3, 2e-4, 0.3, 1.0, 2.5, 7.0)
+# Where each rule is smooth enough for a finite difference: (unary points, exponents for pow).
+DOMAINS = {
+    "add": lambda a, b: True,
+    "sub": lambda a, b: True,
+    "mul": lambda a, b: True,
+    "div": lambda a, b: abs(b) > 0.1,
+    "pow": lambda a, n: a > 1e-7 or n == int(n),
+    "neg": lambda a: True,
+    "exp": lambda a: True,
+    "log": lambda a: a > 1e-7,
+    "tanh": lambda a: True,
+    "sigmoid": lambda a: True,
+    "relu": lambda a: abs(a) > 1e-5,
+    "sin": lambda a: True,
+    "cos": lambda a: True,
+}
+EXPONENTS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, 1.0, 0.0)
+EXTRA_POINTS = (-700.0, -40.0, -20.0, 20.0, 40.0, 600.0, 1e-9, -1e-9)
+
+
+def rule_points(op: str):
+    """Every (args, n) the checker visits for op: a grid of ordinary points plus far-out ones."""
+    rule = RULES[op]
+    domain = DOMAINS[op]
+    if rule.arity == 2:
+        return [((a, b), None) for a in _BASE for b in _BASE if domain(a, b)]
+    if op == "pow":
+        return [((a,), n) for a in (*_BASE, 1e-3) for n in EXPONENTS if domain(a, n)]
+    points = [((a,), None) for a in _BASE + EXTRA_POINTS if domain(a)]
+    return [(args, n) for args, n in points if op != "exp" or args[0] < 700]
+
+
+def check_rule(op: str):
+    """check_grads over every point of one rule; returns (number of points, worst error ratio)."""
+    worst = 0.0
+    points = rule_points(op)
+    for args, n in points:
+        worst = max(worst, check_grads(lambda *vs, args_n=n: apply(op, vs, args_n), args))
+    return len(points), worst
+
+
+# --- IEEE edge cases: exact value and local derivative where a finite difference cannot go ---
+
+EDGE_CASES = [
+    # op, args, n, value, locals
+    ("exp", (1000.0,), None, math.inf, (math.inf,)),
+    ("exp", (-1000.0,), None, 0.0, (0.0,)),
+    ("log", (0.0,), None, -math.inf, (math.inf,)),
+    ("log", (-1.0,), None, math.nan, (-1.0,)),
+    ("div", (1.0, 0.0), None, math.inf, (math.inf, -math.inf)),
+    ("div", (0.0, 0.0), None, math.nan, (math.inf, math.nan)),
+    ("div", (-2.0, -0.0), None, math.inf, (-math.inf, math.inf)),
+    ("pow", (0.0,), -1.0, math.inf, (-math.inf,)),
+    ("pow", (-8.0,), 0.5, math.nan, (math.nan,)),
+    ("pow", (1e200,), 2.0, math.inf, (2e200,)),
+    ("pow", (0.0,), 0.0, 1.0, (0.0,)),
+    ("sigmoid", (1000.0,), None, 1.0, (0.0,)),
+    ("sigmoid", (-1000.0,), None, 0.0, (0.0,)),
+    ("sigmoid", (-math.inf,), None, 0.0, (0.0,)),
+    ("sigmoid", (math.nan,), None, math.nan, (math.nan,)),
+    ("tanh", (math.inf,), None, 1.0, (0.0,)),
+    ("relu", (0.0,), None, 0.0, (0.0,)),
+    ("relu", (math.nan,), None, math.nan, (0.0,)),
+    ("sin", (math.inf,), None, math.nan, (math.nan,)),
+    ("cos", (-math.inf,), None, math.nan, (math.nan,)),
+    ("sub", (math.inf, math.inf), None, math.nan, (1.0, -1.0)),
+    ("mul", (1e200, 1e200), None, math.inf, (1e200, 1e200)),
+]
+
+
+def same(x: float, y: float) -> bool:
+    """Equal, counting nan as equal to nan."""
+    return x == y or (x != x and y != y)
+
+
+def check_edge(case) -> str:
+    """'' if the eager node and its local derivatives match the expected IEEE values, else a message."""
+    op, args, n, value, expected = case
+    leaves = [Value(a) for a in args]
+    node = apply(op, leaves, n)
+    node.backward()
+    got = tuple(leaf.grad for leaf in leaves)
+    if same(node.data, value) and all(map(same, got, expected)):
+        return ""
+    return f"{op}{args} n={n}: value {node.data} (want {value}), locals {got} (want {expected})"
+
+
+# --- random DAGs with shared subexpressions, as programs that rebuild under any library ---
+
+PROGRAM_OPS = ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos")
+PROGRAM_EXPONENTS = (2.0, 3.0, -1.0, 0.5)
+
+
+def make_program(n_leaves: int, raw):
+    """Turn raw draws (op index, operand fraction, operand fraction, exponent index) into instructions.
+
+    Operands may be any earlier node, so subexpressions are shared. Arguments are kept in each op's domain
+    by small guard nodes (log of a*a + 0.5, division by b*b + 1, ...), themselves part of the graph.
+    """
+    program = []
+    size = n_leaves
+    for op_i, fa, fb, ni in raw:
+        op = PROGRAM_OPS[op_i % len(PROGRAM_OPS)]
+        a = min(int(fa * size), size - 1)
+        b = min(int(fb * size), size - 1)
+        n = PROGRAM_EXPONENTS[ni % len(PROGRAM_EXPONENTS)]
+        if op in ("log", "div") or (op == "pow" and n in (-1.0, 0.5)):
+            guard = b if op == "div" else a
+            program.append(("mul", guard, guard, None))
+            program.append(("add", size, "0.5", None))
+            size += 2
+            if op == "div":
+                b = size - 1
+            else:
+                a = size - 1
+        if op in ("exp", "pow"):  # keep magnitudes modest: squash first
+            program.append(("tanh", a, None, None))
+            size += 1
+            a = size - 1
+        if op in ("add", "sub", "mul", "div"):
+            program.append((op, a, b, None))
+        else:
+            program.append((op, a, None, n if op == "pow" else None))
+        size += 1
+    return program
+
+
+def build_program(program, leaves, lib=None):
+    """Run a program over leaf objects (Values, or torch tensors with lib=torch); returns all nodes, root last."""
+    nodes = list(leaves)
+    for op, a, b, n in program:
+        x = nodes[a]
+        y = float(b) if isinstance(b, str) else (nodes[b] if b is not None else None)
+        if lib is not None and op in ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos"):
+            nodes.append(getattr(lib, op)(x))
+        else:
+            nodes.append(apply(op, (x, y), n))
+    # The root sums the last three nodes so several branches reach it.
+    root = nodes[-1]
+    for extra in nodes[-3:-1]:
+        root = root + extra
+    nodes.append(root)
+    return nodes
+
+
+def random_program(rng: random.Random, n_leaves: int = 4, n_ops: int = 12):
+    """A random program and leaf values drawn from rng (the Pyodide suite's stand-in for hypothesis)."""
+    raw = [(rng.randrange(64), rng.random(), rng.random(), rng.randrange(8)) for _ in range(n_ops)]
+    return make_program(n_leaves, raw), [rng.uniform(-2.0, 2.0) for _ in range(n_leaves)]
+
+
+def program_grads_fd(program, xs) -> float:
+    """check_grads over a whole program's root."""
+    return check_grads(lambda *vs: build_program(program, vs)[-1], xs, rtol=1e-5, atol=1e-6)
+
+
+def check_replay(root) -> str:
+    """'' if backward() twice agrees with itself and with replaying backward_steps, else a message."""
+    order = topological_order(root)
+    steps = backward_steps(root)
+    grads = {id(n): 0.0 for n in order}
+    grads[id(root)] = 1.0
+    for s in steps:
+        grads[id(s.parent)] += s.contribution
+    root.backward()
+    first = [n.grad for n in order]
+    root.backward()
+    if [n.grad for n in order] != first:
+        return "backward() twice gave different gradients"
+    if any(not same(grads[id(n)], n.grad) for n in order):
+        return "replaying backward_steps differs from backward()"
+    return ""
+
+
+def close(x: float, y: float, tol: float = 1e-12) -> bool:
+    """|x − y| <= tol * (1 + max(|x|, |y|)), nan matching nan."""
+    return same(x, y) or abs(x - y) <= tol * (1.0 + max(abs(x), abs(y)))
+
+
+def check_compiled(program, xs, rng: random.Random, n_samples: int = 5) -> str:
+    """'' if compiled forward and forward+backward equal the eager path to 1e-12, else a message.
+
+    The first half of the leaves are per-sample inputs (redrawn for each sample), the rest parameters.
+    """
+    leaves = [Value(x, label=f"v{i}") for i, x in enumerate(xs)]
+    nodes = build_program(program, leaves)
+    root = nodes[-1]
+    k = max(1, len(leaves) // 2)
+    inputs, params = leaves[:k], leaves[k:]
+    rows = [tuple(rng.uniform(-2.0, 2.0) for _ in inputs) for _ in range(n_samples)]
+    grad_program = compile_gradient(root, {"X": tuple(inputs)}, params)
+    forward_program = compile_forward(root, {"X": tuple(inputs)}, params)
+    values = [p.data for p in params]
+    loss, grads = grad_program(rows, *values)
+    outputs = forward_program(rows, *values)
+    eager_loss, eager_grads, eager_out = 0.0, [0.0] * len(params), []
+    for row in rows:
+        for leaf, x in zip(inputs, row, strict=True):
+            leaf.data = x
+        recompute(root)
+        root.backward()
+        eager_out.append(root.data)
+        eager_loss += root.data
+        eager_grads = [g + p.grad for g, p in zip(eager_grads, params, strict=True)]
+    if not all(map(close, outputs, eager_out)):
+        return f"forward differs: {outputs} vs {eager_out}"
+    if not close(loss, eager_loss) or not all(map(close, grads, eager_grads)):
+        return f"gradient differs: {loss}, {grads} vs {eager_loss}, {eager_grads}"
+    return ""
+
+
+def check_deep_chain(n: int = 100_000) -> str:
+    """'' if an n-node unary chain runs forward, backward, backward_steps and release, else a message."""
+    x = Value(0.5)
+    v = x
+    for _ in range(n):
+        v = v.sin()
+    v.backward()
+    expected = 1.0
+    node = v
+    while node.parents:
+        expected *= math.cos(node.parents[0].data)
+        node = node.parents[0]
+    if not close(x.grad, expected, 1e-9):
+        return f"chain gradient {x.grad} != {expected}"
+    if len(backward_steps(v)) != n:
+        return "wrong number of steps"
+    release(v)
+    del v
+    return ""
+
+
+def check_training() -> str:
+    """'' if a 2-4-1 net's bce loss on XOR falls below 0.1 within 500 epochs, else a message."""
+    from engine.data import xor
+    from engine.nn import MLP
+    from engine.train import Trainer
+
+    X, Y = xor()
+    trainer = Trainer(MLP(2, [4], 1, seed=0), X, Y, lr=0.5, loss="bce")
+    first = trainer.step()
+    last = trainer.run(499)
+    if not (last < 0.1 < first) or trainer.diverged:
+        return f"XOR loss went {first} -> {last}"
+    probabilities = trainer.predict(X)
+    if sum((p > 0.5) == (y == 1.0) for p, y in zip(probabilities, Y, strict=True)) != len(Y):
+        return "XOR not fitted"
+    return ""
+
+
+def run_all(seed: int = 0, n_programs: int = 60) -> dict:
+    """Every check once; returns counts and failure messages (used inside Pyodide)."""
+    failures = []
+    rule_points_checked = 0
+    for op in RULES:
+        count, worst = check_rule(op)
+        rule_points_checked += count
+        if worst > 1.0:
+            failures.append(f"rule {op}: finite-difference error ratio {worst:.3g}")
+    failures += [m for m in map(check_edge, EDGE_CASES) if m]
+    rng = random.Random(seed)
+    for _ in range(n_programs):
+        program, xs = random_program(rng)
+        if not all(math.isfinite(n.data) and abs(n.data) < 1e6 for n in build_program(program,
+                                                                                          map(Value, xs))):
+            continue
+        if program_grads_fd(program, xs) > 1.0:
+            failures.append(f"random DAG gradient off: {program} at {xs}")
+        failures += [m for m in (check_replay(build_program(program, map(Value, xs))[-1]),
+                                 check_compiled(program, xs, rng)) if m]
+    failures += [m for m in (check_deep_chain(), check_training()) if m]
+    return {"rules": len(RULES), "rule_points": rule_points_checked, "edge_cases": len(EDGE_CASES),
+            "programs": n_programs, "failures": failures}

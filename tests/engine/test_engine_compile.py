@@ -1,0 +1,97 @@
+"""The compiler: readable source named after labels, inlining, IEEE fallback, equality with eager."""
+
+import math
+import random
+
+import pytest
+from engine_checks import check_compiled, random_program
+
+from engine import Value
+from engine.compile import compile_forward, compile_gradient
+
+
+def lesson():
+    w, x, b, y = Value(0.5, label="w"), Value(1.0, label="x"), Value(0.1, label="b"), Value(1.0, label="y*")
+    L = ((w * x + b).sigmoid() - y) ** 2
+    L.label = "L"
+    return (w, x, b, y), L
+
+
+def test_source_is_named_after_labels_and_runs():
+    (w, x, b, y), L = lesson()
+    program = compile_gradient(L, {"X": x, "Y": y}, [w, b])
+    src = program.source
+    assert src.startswith("def train_step(X, Y, w, b):")
+    assert "for x, y_star in zip(X, Y):" in src
+    assert "sigmoid1 = 1.0 / (1.0 + exp(-(w * x + b)))" in src and "L = sub1 ** 2" in src
+    assert "d_add1 = 2.0 * sub1 * (sigmoid1 * (1.0 - sigmoid1))" in src
+    assert "d_w += d_add1 * x" in src and "d_b += d_add1" in src
+    assert "return loss_sum, [d_w, d_b]" in src
+    compile(src, "<test>", "exec")  # the shown text is valid Python on its own
+    loss, grads = program([1.0], [1.0], 0.5, 0.1)
+    L.backward()
+    assert loss == L.data and grads == [w.grad, b.grad]
+
+
+def test_single_use_unlabelled_temporaries_are_inlined():
+    (w, x, b, y), L = lesson()
+    src = compile_forward(L, {"X": x, "Y": y}, [w, b]).source
+    # w*x + b and the sigmoid are used once and unlabelled: one line computes L
+    body = [line.strip() for line in src.splitlines()[4:-1]]
+    assert body == ["L = (1.0 / (1.0 + exp(-(w * x + b))) - y_star) ** 2", "append(L)"]
+
+
+def test_shared_and_labelled_nodes_get_variables():
+    a = Value(2.0, label="a")
+    s = a * a
+    s.label = "s"
+    t = a.tanh()
+    out = t * t + s
+    src = compile_gradient(out, {"A": Value(0.0)}, [a]).source
+    assert "s = a * a" in src and "tanh1 = tanh(a)" in src
+    assert "tanh1 * tanh1" in src
+
+
+def test_duplicate_and_odd_labels_make_valid_names():
+    u, v = Value(1.0, label="x"), Value(2.0, label="x")
+    w = Value(3.0, label="2nd weight*")
+    out = u * v + w
+    out.label = "for"
+    program = compile_gradient(out, {"X": (u, v)}, [w])
+    assert "def train_step(X, v2nd_weight_star):" in program.source
+    assert "for x, x_2 in X:" in program.source and "for_2 = " in program.source
+    assert program([(1.0, 2.0), (3.0, 4.0)], 0.5) == (1 * 2 + 0.5 + 3 * 4 + 0.5, [2.0])
+
+
+def test_overflow_falls_back_to_ieee_instead_of_raising():
+    x, w = Value(0.0, label="x"), Value(1.0, label="w")
+    out = (w * x).exp() + (w * x).sigmoid() + (x - 3.0).log()
+    fb = compile_gradient(out, {"X": x}, [w])
+    fwd = compile_forward(out, {"X": x}, [w])
+    values = fwd([1000.0, -1000.0, 3.0, 4.0], 1.0)
+    assert values[0] == math.inf and values[2] == -math.inf
+    assert math.isnan(values[1])  # log(-1003)
+    assert values[3] == math.exp(4.0) + 1 / (1 + math.exp(-4.0)) + 0.0
+    loss, grads = fb([1000.0], 1.0)
+    assert loss == math.inf and grads[0] == math.inf
+    s = Value(0.0, label="z").sigmoid()
+    assert compile_forward(s, {"Z": s.parents[0]}, [])([-800.0, 800.0]) == [0.0, 1.0]
+
+
+def test_non_integer_power_of_a_negative_is_nan_not_complex():
+    x = Value(0.0, label="x")
+    program = compile_forward(x ** 0.5, {"X": x}, [])
+    assert math.isnan(program([-4.0])[0]) and program([4.0]) == [2.0]
+
+
+def test_compiled_equals_eager_on_many_random_graphs():
+    rng = random.Random(3)
+    for _ in range(300):
+        program, xs = random_program(rng, n_leaves=rng.randint(2, 6), n_ops=rng.randint(1, 25))
+        assert check_compiled(program, xs, rng) == ""
+
+
+def test_inputs_and_params_must_be_leaves():
+    a = Value(1.0)
+    with pytest.raises(ValueError):
+        compile_gradient(a * 2, {"X": a * 3}, [])
