@@ -1,0 +1,131 @@
+import math
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import Value
+from web.expr import (
+    FUNCTIONS,
+    MAX_LENGTH,
+    Bin,
+    Call,
+    ExprError,
+    Neg,
+    Num,
+    Pow,
+    Var,
+    build,
+    display_name,
+    parse,
+    to_text,
+    variables,
+)
+
+LESSON = "(sigmoid(w*x + b) - ystar)**2"
+
+
+def evaluate(text, env):
+    leaves = {name: Value(value, label=name) for name, value in env.items()}
+    return build(parse(text), leaves).data
+
+
+def test_the_lesson_expression_reads_as_its_graph():
+    expr = parse(LESSON)
+    assert expr == Pow(Bin("-", Call("sigmoid", Bin("+", Bin("*", Var("w"), Var("x")), Var("b"))), Var("ystar")), 2.0)
+    assert variables(expr) == ["w", "x", "b", "ystar"]
+    assert display_name("ystar") == "y*" and display_name("star") == "star" and display_name("x") == "x"
+    want = (1 / (1 + math.exp(-(0.5 * 1.0 + 0.1))) - 1.0) ** 2
+    assert evaluate(LESSON, {"w": 0.5, "x": 1.0, "b": 0.1, "ystar": 1.0}) == pytest.approx(want, abs=1e-15)
+
+
+def test_a_variable_used_twice_is_one_leaf_with_two_edges():
+    x = Value(1.3, label="x")
+    root = build(parse("x*x + sin(x)"), {"x": x})
+    root.backward()
+    assert x.grad == pytest.approx(2 * 1.3 + math.cos(1.3))
+    product = root.parents[0]
+    assert product.parents[0] is product.parents[1] is x
+
+
+@pytest.mark.parametrize(("text", "tree"), [
+    ("-x", Neg(Var("x"))),
+    ("+x", Var("x")),
+    ("x - -3", Bin("-", Var("x"), Num(-3.0))),
+    ("x**-1", Pow(Var("x"), -1.0)),
+    ("-x**2", Neg(Pow(Var("x"), 2.0))),
+    ("2 * x / 4", Bin("/", Bin("*", Num(2.0), Var("x")), Num(4.0))),
+    ("x \u2212 1", Bin("-", Var("x"), Num(1.0))),
+])
+def test_small_expressions(text, tree):
+    assert parse(text) == tree
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sinh(x)", "unknown function 'sinh' — try sin, cos, tanh, exp, log, sigmoid, relu"),
+    ("x.real", "attribute access"),
+    ("(lambda: 1)()", "only these functions can be called"),
+    ("lambda x: x", "lambda is not allowed"),
+    ("__import__('os')", "unknown function '__import__'"),
+    ("__import__('os').system('true')", "only these functions can be called"),
+    ("x +", "not a valid expression"),
+    ("x ^ 2", "write x**2"),
+    ("x ** y", "exponent after ** must be a number"),
+    ("sin(x, 2)", "exactly one argument"),
+    ("sin(x=1)", "exactly one argument"),
+    ("x if x else 1", "'if … else'"),
+    ("x < 1", "comparisons"),
+    ("x[0]", "indexing"),
+    ("x, y", "tuple"),
+    ("'a'", "only numbers and names"),
+    ("3", "at least one variable"),
+    ("sin", "is a function"),
+    ("L + x", "name of the output"),
+    ("a+b+c+d+e+f+g", "at most 6"),
+    ("x" + "+x" * 100, "characters long"),
+    ("x" + "+x" * 60, "more than 40 operations"),
+    ("+" * 100 + "x", "nested"),
+    ("1e400 * x", "too large"),
+    ("", "type an expression"),
+])
+def test_bad_input_gets_a_specific_message(text, message):
+    with pytest.raises(ExprError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
+        parse(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=MAX_LENGTH + 20))
+def test_arbitrary_text_parses_or_fails_with_a_message_and_never_runs_anything(text):
+    started = time.perf_counter()
+    try:
+        parse(text)
+    except ExprError as error:
+        assert str(error)
+    assert time.perf_counter() - started < 0.5
+
+
+ATOMS = st.sampled_from(["x", "y", "w", "1", "2.5", "0.5"])
+
+
+def expressions():
+    return st.recursive(
+        ATOMS,
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(st.sampled_from(FUNCTIONS), inner).map(lambda t: f"{t[0]}({t[1]})"),
+            st.tuples(inner, st.sampled_from(["2", "3", "-1"])).map(lambda t: f"({t[0]})**{t[1]}"),
+            inner.map(lambda t: f"-{t}"),
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions())
+def test_text_of_a_tree_reads_back_to_the_same_tree(text):
+    try:
+        tree = parse(text)
+    except ExprError:
+        return  # e.g. no variable in it
+    assert parse(to_text(tree)) == tree
