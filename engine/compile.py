@@ -10,11 +10,13 @@ functions, so results match the eager `Value` path (inf/nan, never an exception)
 """
 
 import keyword
+import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from engine.graph import topological_order
-from engine.rules import ATOM, CODE_NAMESPACE, RULES, number, precedence
+from engine.rules import ADD, ATOM, CODE_NAMESPACE, MUL, NEG, RULES, number, precedence
 
 _FALLBACK_ERRORS = (ArithmeticError, ValueError)
 
@@ -33,10 +35,13 @@ class Program:
         try:
             return self.fn(*args)
         except _FALLBACK_ERRORS:
-            # Rare (an overflow or log(0) somewhere in the batch): rerun with IEEE semantics.
-            if self._safe is None:
-                self._safe = self._make_safe()
-            return self._safe(*args)
+            return self.safe(*args)
+
+    def safe(self, *args):
+        """Run the IEEE version (compiled on first use): for when the fast code raised."""
+        if self._safe is None:
+            self._safe = self._make_safe()
+        return self._safe(*args)
 
 
 def compile_forward(output, inputs: Mapping, params: Sequence, name: str = "predict") -> Program:
@@ -230,24 +235,24 @@ class _Plan:
         return f"{targets} in zip({', '.join(col for col, _, _ in self.columns)})"
 
     def _backward(self, safe: bool) -> list[str]:
-        """One line per gradient kept; each edge's contribution is upstream * local, folding ±1."""
+        """One line per gradient kept; each edge's contribution is upstream * local, signs folded."""
         lines = []
-        contributions = {}   # id -> list of (text, prec, const)
+        contributions = {}   # id -> list of _Term
         for node in reversed(self.order):
             key = id(node)
             if key not in self.needs_grad and node is not self.root:
                 continue
-            seed = [("1.0", ATOM, 1.0)] if node is self.root else [("0.0", ATOM, 0.0)]
+            seed = [_Term("1.0", ATOM, 1.0)] if node is self.root else [_Term("0.0", ATOM, 0.0)]
             grad = _sum(contributions.get(key, seed))
             if not node.parents:
                 if key in self.param_ids:
-                    lines.append(f"{self.gnames[key]} += {grad[0]}")
+                    lines.append(f"{self.gnames[key]} {'-=' if grad.neg else '+='} {grad.text}")
                 continue
             edges = self.edges.get(key, [])
-            if grad[2] is None and grad[1] < ATOM and (node.label or len(edges) > 1):
+            if grad.const is None and grad.prec < ATOM and (node.label or len(edges) > 1):
                 name = self._gvar(node)
-                lines.append(f"{name} = {grad[0]}")
-                grad = (name, ATOM, None)
+                lines.append(f"{name} = {_signed(grad).text}")
+                grad = _Term(name, ATOM)
             _, dcode = RULES[node.op].templates(node.arg)
             for i in edges:
                 if safe:
@@ -260,9 +265,12 @@ class _Plan:
         return lines
 
     def _local(self, template: str, node):
-        """A local derivative's (text, prec, const); every node it names is a kept variable or a literal."""
+        """A local derivative as a _Term; every node it names is a kept variable or a literal."""
         if template in ("1.0", "-1.0"):
-            return template, ATOM, float(template)
+            return _Term("1.0", ATOM, float(template), template == "-1.0")
+        neg = template.startswith("-") and precedence(template[1:]) >= MUL
+        if neg:  # -y / b is -(y / b) exactly: carry the sign, it may cancel another
+            template = template[1:]
         parents = node.parents
 
         def spell(value):
@@ -270,29 +278,55 @@ class _Plan:
 
         text = template.format(a=spell(parents[0]), b=spell(parents[-1]), y=self._var(node) if "{y}" in
                                template else "", n="None" if node.arg is None else number(node.arg))
-        return text, precedence(template), None
+        return _Term(text, precedence(template), None, neg)
 
 
-def _mul(up, local):
-    """upstream * local, with ±1 folded away (exact in IEEE arithmetic)."""
-    if up[2] is not None and local[2] is not None:
-        return number(up[2] * local[2]), ATOM, up[2] * local[2]
+class _Term(NamedTuple):
+    """An expression in the backward pass; its value is -text when neg (sign flips are exact in IEEE)."""
+
+    text: str
+    prec: int
+    const: float | None = None  # the value (sign included) when it is a known constant
+    neg: bool = False
+
+
+def _signed(term: _Term) -> _Term:
+    """The term with its sign written into the text."""
+    if not term.neg:
+        return term
+    if term.const is not None:
+        return _Term(number(term.const), ATOM, term.const)
+    if term.prec >= MUL and not term.text.startswith("-"):
+        return _Term("-" + term.text, MUL if term.prec == MUL else NEG)
+    return _Term(f"-({term.text})", NEG)
+
+
+def _mul(up: _Term, local: _Term) -> _Term:
+    """upstream * local with ±1 folded away and signs carried (both exact in IEEE arithmetic)."""
+    if up.const is not None and local.const is not None:
+        c = up.const * local.const
+        return _Term(number(c), ATOM, c)
     for one, other in ((up, local), (local, up)):
-        if one[2] == 1.0:
+        if one.const == 1.0:
             return other
-        if one[2] == -1.0:
-            text = other[0] if other[1] > 30 else f"({other[0]})"
-            return f"-{text}", 30, None
-    left = up[0] if up[1] >= 20 else f"({up[0]})"
-    right = local[0] if local[1] > 20 else f"({local[0]})"
-    return f"{left} * {right}", 20, None
+        if one.const == -1.0:
+            return other._replace(neg=not other.neg)
+    left = up.text if up.prec >= MUL else f"({up.text})"
+    right = local.text if local.prec > MUL else f"({local.text})"
+    return _Term(f"{left} * {right}", MUL, None, up.neg != local.neg)
 
 
-def _sum(terms):
-    """Contributions added in the order the eager backward adds them."""
+def _sum(terms: list) -> _Term:
+    """Contributions added in the order the eager backward adds them; a + (-b) is written a - b."""
     if len(terms) == 1:
         return terms[0]
-    text = terms[0][0] if terms[0][1] >= 10 else f"({terms[0][0]})"
+    first = _signed(terms[0])
+    text = first.text if first.prec >= ADD else f"({first.text})"
     for term in terms[1:]:
-        text += " + " + (term[0] if term[1] > 10 else f"({term[0]})")
-    return text, 10, None
+        body = term.text if term.prec > ADD else f"({term.text})"
+        if term.const is not None:
+            body, sign = number(abs(term.const)), term.const < 0 or math.copysign(1, term.const) < 0
+        else:
+            sign = term.neg
+        text += (" - " if sign else " + ") + body
+    return _Term(text, ADD)

@@ -49,19 +49,21 @@ class Trainer:
 
     def step(self) -> float:
         """One epoch: forward and backward over all points, then w -= lr * mean gradient; the mean loss."""
-        total, grads = self._train(self.X, self.Y, *self.weights)
+        weights = self.weights
+        total, grads = self._train(self.X, self.Y, *weights)
         n = len(self.X)
         loss = total / n
         scale = self.lr / n
-        new = [w - scale * g for w, g in zip(self.weights, grads, strict=True)]
-        if not (math.isfinite(loss) and all(map(math.isfinite, new))):
+        new = [w - scale * g for w, g in zip(weights, grads)]  # noqa: B905 - same length by construction
+        # One sum finds any inf/nan (inf - inf is nan too); it only overflows if weights are near 1e308.
+        if not math.isfinite(loss + sum(new)):
             # Report, never raise: keep the last finite weights so the page can still draw them.
             self.diverged = True
             self.message = (f"Training diverged at epoch {self.epoch + 1}: the loss became {loss} "
                             f"(learning rate {self.lr:g} is too large?). Weights kept from epoch {self.epoch}.")
             return loss
         self.weights = new
-        for p, w in zip(self.params, new, strict=True):
+        for p, w in zip(self.params, new):  # noqa: B905 - same length by construction
             p.data = w
         self.epoch += 1
         self.losses.append(loss)

@@ -163,6 +163,7 @@ def test_lr_can_change_and_source_is_shown():
     src = trainer.source()
     assert "def train_step(X, Y, w1_1_1" in src and "def predict(X, w1_1_1" in src
     assert "h1_1 = tanh(z1_1)" in src and "d_w1_1_1 += d_z1_1 * x1" in src
+    assert "d_p = sub1 * (1.0 / sub2) - y * (1.0 / p)" in src  # signs folded, no -(-a)
 
 
 def test_trainer_rejects_bad_arguments():
