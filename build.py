@@ -25,7 +25,7 @@ import typing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-DIST = ROOT / "dist"
+DIST = Path(os.environ.get("LESSON_DIST", ROOT / "dist")).resolve()  # override: several builds side by side
 CACHE = ROOT / ".cache"
 STATIC = ROOT / "static"
 VENV = ROOT / ".venv"
@@ -135,7 +135,7 @@ def build() -> Path:
     started = time.perf_counter()
     runtime = pyodide_dir()
     micropip = pinned_wheel(*MICROPIP, python_version="3.14")
-    staging = ROOT / "dist.partial"
+    staging = DIST.with_name(DIST.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "pyodide").mkdir(parents=True)
     for name in PYODIDE_FILES:
@@ -154,7 +154,7 @@ def build() -> Path:
     (staging / "index.html").write_text(page, encoding="utf-8")
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)
-    log(f"built {DIST.relative_to(ROOT)}/ in {time.perf_counter() - started:.1f} s")
+    log(f"built {DIST}/ in {time.perf_counter() - started:.1f} s")
     return DIST
 
 

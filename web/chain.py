@@ -129,6 +129,19 @@ class ChainWidget(Widget):
     def render(self, *, ready: bool = True) -> El:
         return render_chain(self.point, ready=ready)
 
+    def share_state(self) -> dict[str, str]:
+        return {} if self.x == X_DEFAULT else {"x": f"{self.x:.2f}"}
+
+    def restore_state(self, fields: dict[str, str]) -> list[str]:
+        notices = []
+        for name, text in fields.items():
+            value = parse_number(text) if name == "x" else None
+            if value is None or not X_MIN <= value <= X_MAX:
+                notices.append(f"ignored chain.{name}={text[:20]!r}")
+            else:
+                self.set_x(value)
+        return notices
+
 
 def stage_point(stage: Stage, p: ChainPoint) -> tuple[float, float, float]:
     """(input, output, local derivative) of one stage at the current point."""

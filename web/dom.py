@@ -9,11 +9,13 @@ from __future__ import annotations
 import js
 from pyodide.ffi import create_once_callable, create_proxy, jsnull
 
+from web import share
 from web.tree import El
 from web.widget import Pixels, UIEvent, Widget
 
 SVG_NS = "http://www.w3.org/2000/svg"
 EVENTS = ("input", "change", "click", "keydown")
+HASH_WRITE_MS = 400  # browsers limit history.replaceState calls, so the link is rewritten at most this often
 # Properties that the learner changes by using a control: patch the live property, not just the attribute.
 LIVE_PROPS = {"value", "checked"}
 
@@ -165,19 +167,58 @@ class Page:
 
     def __init__(self, widgets: list[Widget], factories: dict[str, object]):
         self.factories = factories
-        reduce = js.window.matchMedia("(prefers-reduced-motion: reduce)").matches
+        self.reduce = bool(js.window.matchMedia("(prefers-reduced-motion: reduce)").matches)
         for widget in widgets:
-            widget.reduced_motion = bool(reduce)
+            widget.reduced_motion = self.reduce
         self.mounts = [Mount(self, widget) for widget in widgets]
         self.dirty: set[Mount] = set()
         self.frame_pending = False
+        self.fragment = ""
+        self.hash_timer_pending = False
+        self.on_hashchange = create_proxy(self.read_link)
+        js.window.addEventListener("hashchange", self.on_hashchange)
 
     def start(self) -> None:
-        """Replace the pre-rendered views with live ones and tell the page (and tests) it is ready."""
+        """Apply the link's settings, replace the pre-rendered views with live ones and mark the page ready."""
+        notices = self.restore_link(str(js.location.hash))
         for mount in self.mounts:
             mount.render()
-        self.status("Ready: Python is running in your browser. Every control below is live.")
+        ready = "Ready: Python is running in your browser. Every control below is live."
+        if notices:
+            ready += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
+        self.status(ready)
         js.document.body.setAttribute("data-ready", "")
+
+    def restore_link(self, fragment: str) -> list[str]:
+        """Hand each widget its fields from a link fragment; returns notices about what was ignored."""
+        fields, notices = share.decode(fragment)
+        for mount in self.mounts:
+            try:
+                notices += mount.widget.restore_state(fields.pop(mount.widget.key, {}))
+            except Exception as exc:  # a hostile link must never break a widget
+                notices.append(f"{mount.widget.key}: {type(exc).__name__}")
+                self.replace(mount)
+        notices += [f"ignored settings for '{key}'" for key in fields]
+        self.fragment = fragment if fragment != "#" else ""
+        return notices
+
+    def read_link(self, _event) -> None:
+        """A learner pasted or edited the link in this tab: apply it unless it is the one we just wrote."""
+        fragment = str(js.location.hash)
+        if fragment != self.fragment:
+            notices = self.restore_link(fragment)
+            if notices:
+                self.status("Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ").")
+            self.dirty.update(self.mounts)
+            self.schedule()
+
+    def write_link(self) -> None:
+        """Put the current settings into the address bar (throttled), so copying it shares this state."""
+        self.hash_timer_pending = False
+        fragment = share.encode({m.widget.key: m.widget.share_state() for m in self.mounts})
+        if fragment != self.fragment:
+            self.fragment = fragment
+            js.history.replaceState(jsnull, "", fragment or js.location.pathname + js.location.search)
 
     def status(self, text: str) -> None:
         js.document.getElementById("status").textContent = text
@@ -189,10 +230,14 @@ class Page:
         except Exception as exc:  # a bug must never leave a frozen widget or a traceback on the page
             name = type(exc).__name__
             self.status(f"Something went wrong in a widget ({name}: {exc}); it has been reset.")
-            mount.widget = self.factories[mount.widget.key]()
-            mount.widget.reduced_motion = self.mounts[0].widget.reduced_motion
+            self.replace(mount)
         self.dirty.add(mount)
         self.schedule()
+
+    def replace(self, mount: Mount) -> None:
+        """Give a mount a fresh widget in its initial state."""
+        mount.widget = self.factories[mount.widget.key]()
+        mount.widget.reduced_motion = self.reduce
 
     def schedule(self) -> None:
         if not self.frame_pending:
@@ -210,6 +255,9 @@ class Page:
             except Exception as exc:
                 self.status(f"The page could not draw a widget ({type(exc).__name__}: {exc}).")
         self.dirty.clear()
+        if not self.hash_timer_pending:
+            self.hash_timer_pending = True
+            js.setTimeout(create_once_callable(self.write_link), HASH_WRITE_MS)
         if any(mount.widget.wants_frame for mount in self.mounts):
             self.schedule()
 
@@ -217,3 +265,5 @@ class Page:
         """Detach every widget's listeners."""
         for mount in self.mounts:
             mount.close()
+        js.window.removeEventListener("hashchange", self.on_hashchange)
+        self.on_hashchange.destroy()

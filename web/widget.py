@@ -59,3 +59,11 @@ class Widget:
     def take_pixels(self) -> dict[str, Pixels]:
         """Canvases whose pixels changed since the last call, by element id."""
         return {}
+
+    def share_state(self) -> dict[str, str]:
+        """Settings that differ from the defaults, as text for a shareable link (see web.share)."""
+        return {}
+
+    def restore_state(self, fields: dict[str, str]) -> list[str]:
+        """Apply settings read from a link; return a notice for each field that was ignored."""
+        return [f"ignored '{self.key}.{name}'" for name in fields]

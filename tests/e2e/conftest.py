@@ -85,3 +85,21 @@ def lesson(browser, site):
     context, page, log = open_lesson(browser, site)
     yield page, log
     context.close()
+
+
+@pytest.fixture()
+def new_lesson(browser, site):
+    """A factory for fresh lesson pages: new_lesson(fragment="", **context_options) -> (page, log).
+
+    Test modules cannot import conftest (pytest runs with --import-mode=importlib), so use this fixture for a
+    page of your own, e.g. new_lesson("#chain.x=1.25") or new_lesson(reduced_motion="reduce")."""
+    contexts = []
+
+    def make(fragment: str = "", **context_options):
+        context, page, log = open_lesson(browser, site + fragment, **context_options)
+        contexts.append(context)
+        return page, log
+
+    yield make
+    for context in contexts:
+        context.close()

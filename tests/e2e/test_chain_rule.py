@@ -132,3 +132,21 @@ def test_page_without_javascript_already_shows_plots_and_numbers(site):
     for text in ["h(0.70) = 0.490", "g(0.49) = 0.454", "f(0.45) = 0.206", "0.9084", "0.7937", "1.4000", "1.0094"]:
         assert text in html
     assert "{{" not in html and "<!--mount:" not in html
+
+
+def test_a_link_restores_x_and_moving_x_rewrites_the_link(new_lesson):
+    page, log = new_lesson("#chain.x=1.25")
+    expect(slider(page)).to_have_value("1.25")
+    expect_numbers_for(page, 1.25)
+    slider(page).focus()
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(r"#chain\.x=1\.24$"))
+    log.assert_clean()
+
+
+def test_a_hostile_link_is_ignored_with_a_notice(new_lesson):
+    page, log = new_lesson("#chain.x=__import__('os')&chain.y=1&<img src=x>=2&zzz")
+    expect(page.locator("#status")).to_contain_text("ignored")
+    expect(slider(page)).to_have_value("0.7")
+    expect_numbers_for(page, 0.70)
+    log.assert_clean()

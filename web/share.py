@@ -1,0 +1,46 @@
+"""Shareable links: the widgets' settings in the URL fragment, read back strictly.
+
+The fragment looks like `#chain.x=0.70&graph.expr=x*x%2Bsin(x)`. Each key is `<widget>.<field>`; each widget
+validates its own fields (see Widget.restore_state). Reading never evaluates anything: it splits, unquotes and
+hands plain strings to validators, and anything odd is reported as a notice instead of raising.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+MAX_FRAGMENT = 2000
+MAX_FIELDS = 40
+SAFE = "*()-._~,"  # characters left readable in links
+
+
+def encode(fields: dict[str, dict[str, str]]) -> str:
+    """The fragment (with '#') for each widget's fields, in a stable order; '' when there is nothing to share."""
+    parts = [
+        f"{quote(widget, safe='')}.{quote(name, safe='')}={quote(value, safe=SAFE)}"
+        for widget, values in fields.items()
+        for name, value in values.items()
+    ]
+    return "#" + "&".join(parts) if parts else ""
+
+
+def decode(fragment: str) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Split a fragment into {widget: {field: text}} plus notices about what was ignored."""
+    notices: list[str] = []
+    text = fragment[1:] if fragment.startswith("#") else fragment
+    if not text:
+        return {}, notices
+    if len(text) > MAX_FRAGMENT:
+        return {}, [f"the link's settings are too long ({len(text)} characters) and were ignored"]
+    pieces = text.split("&")
+    if len(pieces) > MAX_FIELDS:
+        return {}, [f"the link carries {len(pieces)} settings, more than {MAX_FIELDS}; they were ignored"]
+    fields: dict[str, dict[str, str]] = {}
+    for piece in pieces:
+        key, sep, raw = piece.partition("=")
+        widget, dot, name = unquote(key).partition(".")
+        if not (sep and dot and widget.isidentifier() and name.isidentifier()):
+            notices.append(f"ignored '{unquote(piece)[:40]}'")
+            continue
+        fields.setdefault(widget, {})[name] = unquote(raw)
+    return fields, notices
