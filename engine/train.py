@@ -28,17 +28,11 @@ class Trainer:
     """
 
     def __init__(self, model, X, Y, lr: float = 0.5, loss: str = "bce"):
-        if len(X) != len(Y) or not X:
-            raise ValueError("X and Y must be non-empty and of equal length")
         self.model, self.lr, self.loss = model, float(lr), loss
-        self.X = [tuple(map(float, x)) for x in X]
-        self.Y = [float(y) for y in Y]
+        self.set_data(X, Y)
         self.params = model.parameters()
-        self.weights = [p.data for p in self.params]
-        self.epoch = 0
-        self.losses: list[float] = []   # mean loss of every completed epoch
-        self.diverged = False           # set once a step meets inf/nan; that step changes nothing
-        self.message = ""               # why it diverged, for the page
+        self.initial = [p.data for p in self.params]
+        self.reset()
         xs = tuple(Value(0.0, label=f"x{i}") for i in range(1, model.n_in + 1))
         y = Value(0.0, label="y")
         out = model(xs)
@@ -46,6 +40,25 @@ class Trainer:
             raise ValueError("Trainer needs a model with one output")
         self._train = compile_gradient(loss_graph(out, y, loss), {"X": xs, "Y": y}, self.params)
         self._predict = compile_forward(out, {"X": xs}, self.params)
+
+    def set_data(self, X, Y) -> None:
+        """Train on another dataset from the next step on; the compiled code does not depend on the data."""
+        if len(X) != len(Y) or not X:
+            raise ValueError("X and Y must be non-empty and of equal length")
+        self.X = [tuple(map(float, x)) for x in X]
+        self.Y = [float(y) for y in Y]
+        if any(len(x) != self.model.n_in for x in self.X):
+            raise ValueError(f"every point needs {self.model.n_in} coordinates")
+
+    def reset(self, weights=None) -> None:
+        """Back to epoch 0 with the weights the trainer started with (or the given ones), no recompiling."""
+        self.weights = list(self.initial if weights is None else map(float, weights))
+        for p, w in zip(self.params, self.weights, strict=True):
+            p.data = w
+        self.epoch = 0
+        self.losses: list[float] = []   # mean loss of every completed epoch
+        self.diverged = False           # set once a step meets inf/nan; that step changes nothing
+        self.message = ""               # why it diverged, for the page
 
     def step(self) -> float:
         """One epoch: forward and backward over all points, then w -= lr * mean gradient; the mean loss."""

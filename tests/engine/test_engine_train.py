@@ -173,3 +173,26 @@ def test_trainer_rejects_bad_arguments():
         Trainer(MLP(2, [4], 1), [], [])
     with pytest.raises(ValueError):
         Trainer(MLP(2, [4], 2), [(0.0, 0.0)], [1.0])
+
+
+def test_reset_and_set_data_reuse_the_compiled_code():
+    X, Y = xor()
+    model = MLP(2, [4], 1, seed=0)
+    start = [p.data for p in model.parameters()]
+    trainer = Trainer(model, X, Y, lr=1e6)
+    train_program = trainer._train
+    trainer.run(50)
+    assert trainer.diverged
+    trainer.reset()
+    assert trainer.epoch == 0 and trainer.losses == [] and not trainer.diverged and trainer.message == ""
+    assert trainer.weights == start == [p.data for p in model.parameters()]
+    trainer.lr = 0.5
+    Xm, Ym = moons(100, 0.1, seed=0)
+    trainer.set_data(Xm, Ym)
+    fresh = Trainer(MLP(2, [4], 1, seed=0), Xm, Ym, lr=0.5)
+    assert [trainer.step() for _ in range(5)] == [fresh.step() for _ in range(5)]
+    assert trainer._train is train_program
+    trainer.reset([0.0] * 17)
+    assert trainer.predict([(0.3, 0.4)]) == [0.5]
+    with pytest.raises(ValueError):
+        trainer.set_data([(1.0, 2.0, 3.0)], [1.0])
