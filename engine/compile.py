@@ -62,11 +62,9 @@ def compile_gradient(loss, inputs: Mapping, params: Sequence, name: str = "train
 def _build(root, inputs, params, name, gradient):
     plan = _Plan(root, inputs, params, name, gradient)
     source = plan.source(safe=False)
-
-    def make_safe():
-        return _exec(plan.source(safe=True), name, safe=True)
-
-    return Program(name, source, _exec(source, name, safe=False), make_safe)
+    # Written now, while the graph is as traced; compiled only if the fast code ever raises.
+    safe_source = plan.source(safe=True)
+    return Program(name, source, _exec(source, name, safe=False), lambda: _exec(safe_source, name, safe=True))
 
 
 def _exec(source: str, name: str, safe: bool):
@@ -89,6 +87,9 @@ class _Namer:
 
     def fresh(self, label: str, fallback: str) -> str:
         """A new name from label, or fallback1, fallback2, ... for unlabelled nodes."""
+        if label.isidentifier() and label.isascii() and label not in self.used:
+            self.used.add(label)
+            return label
         base = re.sub(r"\W", "_", label.replace("*", "_star").replace("'", "_prime"), flags=re.ASCII)
         base = re.sub(r"_+", "_", base).strip("_")
         if base and base[0].isdigit():
@@ -135,13 +136,14 @@ class _Plan:
         # An edge is emitted backward only if its parent needs a gradient.
         self.edges = {id(n): [i for i, p in enumerate(n.parents) if id(p) in self.needs_grad]
                       for n in self.order if gradient and id(n) in self.needs_grad and n.parents}
+        self.templates = {id(n): RULES[n.op].templates(n.arg) for n in self.order if n.parents}
         uses = {}
         referenced = set()
         for node in self.order:
             for parent in node.parents:
                 uses[id(parent)] = uses.get(id(parent), 0) + 1
             if node.parents:
-                _, dcode = RULES[node.op].templates(node.arg)
+                _, dcode = self.templates[id(node)]
                 for i in self.edges.get(id(node), ()):
                     for key, value in (("{a}", node.parents[0]), ("{b}", node.parents[-1]), ("{y}", node)):
                         if key in dcode[i]:
@@ -194,7 +196,7 @@ class _Plan:
                 text = fill(f"F_{node.op}({{a}}, {{b}}, {{n}})", (0, 0), node)
                 prec = ATOM
             else:
-                code, _ = rule.templates(node.arg)
+                code, _ = self.templates[id(node)]
                 text, prec = fill(code, rule.slots, node), precedence(code)
             if id(node) in kept:
                 forward.append(f"{self._var(node)} = {text}")
@@ -253,7 +255,7 @@ class _Plan:
                 name = self._gvar(node)
                 lines.append(f"{name} = {_signed(grad).text}")
                 grad = _Term(name, ATOM)
-            _, dcode = RULES[node.op].templates(node.arg)
+            _, dcode = self.templates[key]
             for i in edges:
                 if safe:
                     b = "{b}" if len(node.parents) > 1 else "0.0"

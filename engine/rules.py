@@ -6,6 +6,7 @@ the graph's edges. Templates name the inputs `{a}` and `{b}`, the node's own val
 exponent `{n}`.
 """
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,6 +217,7 @@ CODE_NAMESPACE = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def precedence(expr: str) -> int:
     """Precedence of a Python expression's top-level operator (ATOM for names, literals and calls)."""
     depth, best, i = 0, ATOM, 0

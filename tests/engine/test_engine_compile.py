@@ -95,3 +95,12 @@ def test_inputs_and_params_must_be_leaves():
     a = Value(1.0)
     with pytest.raises(ValueError):
         compile_gradient(a * 2, {"X": a * 3}, [])
+
+
+def test_fallback_uses_the_graph_as_compiled():
+    x = Value(0.0, label="x")
+    c = Value(2.0)
+    program = compile_forward((x * c).exp(), {"X": x}, [])
+    c.data = 5.0  # later edits to the graph do not leak into either version
+    assert program([1.0, 1000.0]) == [math.exp(2.0), math.inf]
+    assert program.safe([1.0]) == [math.exp(2.0)]
