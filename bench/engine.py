@@ -116,7 +116,7 @@ def block_size(fn) -> int:
 
 
 def interleaved(fns: dict, rounds: int) -> dict:
-    """Median seconds per call of each fn, timed in turns so drift hits every contender alike."""
+    """Seconds per call of each fn in every round, timed in turns so drift hits every contender alike."""
     sizes = {name: block_size(fn) for name, fn in fns.items()}
     samples = {name: [] for name in fns}
     names = list(fns)
@@ -127,7 +127,7 @@ def interleaved(fns: dict, rounds: int) -> dict:
             for _ in range(k):
                 fn()
             samples[name].append((time.perf_counter() - start) / k)
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return samples
 
 
 def compile_seconds(rounds: int) -> dict:
@@ -144,7 +144,7 @@ def compile_seconds(rounds: int) -> dict:
         "compile_gradient": lambda: compile_gradient(loss, {"X": xs, "Y": y}, params),
         "compile_forward": lambda: compile_forward(out, {"X": xs}, params),
     }
-    return interleaved(fns, rounds * 3)
+    return {name: statistics.median(s) for name, s in interleaved(fns, rounds * 3).items()}
 
 
 def run(rounds: int) -> dict:
@@ -176,17 +176,22 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1e3:.3f} ms" if seconds >= 1e-3 else f"{seconds * 1e6:.1f} µs"
 
 
+def median_ratio(row: dict, a: str, b: str) -> float:
+    """Median over rounds of a's time / b's time in the same round: neighbours in time share the load."""
+    return statistics.median(x / y for x, y in zip(row[a], row[b], strict=True))
+
+
 def table(result: dict) -> str:
-    """Markdown: times per call and ratios to the engine / hand-written."""
+    """Markdown: median time per call, and median per-round ratios to the engine / hand-written."""
     names = [n for n in ("engine", "hand-written", "micrograd", "torch")
              if any(n in row for row in result["cases"].values())]
     head = ["case", *names, "engine / hand-written"]
     head += [f"{n} / engine" for n in names if n in ("micrograd", "torch")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, row in result["cases"].items():
-        cells = [case, *(fmt(row[n]) if n in row else "–" for n in names)]
-        cells.append(f"{row['engine'] / row['hand-written']:.2f}×")
-        cells += [f"{row[n] / row['engine']:.1f}×" if n in row else "–" for n in names
+        cells = [case, *(fmt(statistics.median(row[n])) if n in row else "–" for n in names)]
+        cells.append(f"{median_ratio(row, 'engine', 'hand-written'):.2f}×")
+        cells += [f"{median_ratio(row, n, 'engine'):.1f}×" if n in row else "–" for n in names
                   if n in ("micrograd", "torch")]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -216,7 +221,8 @@ def ratio_table(cpython: dict, pyodide: dict) -> str:
     names = ["engine", "hand-written", "micrograd"]
     lines = ["| case | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 1)]
     for case, row in pyodide["cases"].items():
-        cells = [f"{row[n] / cpython['cases'][case][n]:.2f}×" if n in row else "–" for n in names]
+        cells = [f"{statistics.median(row[n]) / statistics.median(cpython['cases'][case][n]):.2f}×"
+                 if n in row else "–" for n in names]
         lines.append(f"| {case} | " + " | ".join(cells) + " |")
     for name, t in pyodide["compile"].items():
         lines.append(f"| compile: {name} | {t / cpython['compile'][name]:.2f}× | – | – |")
@@ -247,7 +253,7 @@ def main() -> None:
         print()
         print(ratio_table(result, other))
     # A sanity line so a broken contender cannot hide behind a fast time.
-    assert math.isfinite(sum(sum(row.values()) for row in result["cases"].values()))
+    assert all(math.isfinite(t) for row in result["cases"].values() for ts in row.values() for t in ts)
 
 
 if __name__ == "__main__":
