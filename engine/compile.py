@@ -119,12 +119,14 @@ class _Plan:
         self.columns = [(col, tuple(v), True) if isinstance(v, Sequence) else (col, (v,), False)
                         for col, v in inputs.items()]
         self.params = list(params)
-        for leaf in [v for _, vs, _ in self.columns for v in vs] + self.params:
-            if leaf.parents:
-                raise ValueError(f"inputs and params must be leaves, got a {leaf.op!r} node")
+        leaves = [v for _, vs, _ in self.columns for v in vs] + self.params
+        if any(leaf.parents for leaf in leaves):
+            raise ValueError("inputs and params must be leaves")
+        if len({id(leaf) for leaf in leaves}) != len(leaves):
+            raise ValueError("a leaf may appear only once among inputs and params")
         self.namer = _Namer(set(CODE_NAMESPACE) | {name} | {col for col, _, _ in self.columns})
         self.names = {}
-        for leaf in [v for _, vs, _ in self.columns for v in vs] + self.params:
+        for leaf in leaves:
             self.names[id(leaf)] = self.namer.fresh(leaf.label, "v")
         self.param_ids = {id(p) for p in self.params}
         self.gnames = {id(p): self.namer.fresh("d_" + self.names[id(p)], "d") for p in self.params}
@@ -211,15 +213,18 @@ class _Plan:
             lines += [f"    {self.gnames[id(p)]} = 0.0" for p in self.params] + ["    loss_sum = 0.0"]
         else:
             lines += ["    out = []", "    append = out.append"]
-        lines.append(f"    for {self._loop_target()}:")
-        lines += [f"        {line}" for line in forward]
+        body = "    "
+        if self.columns:  # with no per-sample inputs the body runs once
+            lines.append(f"    for {self._loop_target()}:")
+            body = "        "
+        lines += [body + line for line in forward]
         if self.gradient:
-            lines.append(f"        loss_sum += {result}")
-            lines += [f"        {line}" for line in self._backward(safe)]
+            lines.append(f"{body}loss_sum += {result}")
+            lines += [body + line for line in self._backward(safe)]
             grads = ", ".join(self.gnames[id(p)] for p in self.params)
             lines.append(f"    return loss_sum, [{grads}]")
         else:
-            lines.append(f"        append({result})")
+            lines.append(f"{body}append({result})")
             lines.append("    return out")
         return "\n".join(lines) + "\n"
 

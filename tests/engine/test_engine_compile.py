@@ -95,6 +95,18 @@ def test_inputs_and_params_must_be_leaves():
     a = Value(1.0)
     with pytest.raises(ValueError):
         compile_gradient(a * 2, {"X": a * 3}, [])
+    with pytest.raises(ValueError):
+        compile_gradient(a * 2, {"X": a}, [a])
+
+
+def test_a_graph_without_inputs_runs_once():
+    (w, x, b, y), L = lesson()
+    program = compile_gradient(L, {}, [w, x, b, y], name="backward_pass")
+    assert "for " not in program.source and program.source.startswith("def backward_pass(w, x, b, y_star):")
+    loss, grads = program(0.5, 1.0, 0.1, 1.0)
+    L.backward()
+    assert loss == L.data and grads == [w.grad, x.grad, b.grad, y.grad]
+    assert compile_forward(L, {}, [w, x, b, y])(0.5, 1.0, 0.1, 1.0) == [L.data]
 
 
 def test_fallback_uses_the_graph_as_compiled():
