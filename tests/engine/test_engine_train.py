@@ -95,10 +95,13 @@ def eager_mean_loss_and_grads(model, X, Y, loss):
     return total / len(X), [g / len(X) for g in grads]
 
 
-@pytest.mark.parametrize("loss", ["bce", "mse"])
-def test_step_is_one_gradient_descent_epoch(loss):
+@pytest.mark.parametrize(("loss", "activation", "output", "hidden"), [
+    ("bce", "tanh", "sigmoid", [4]), ("mse", "tanh", "sigmoid", [4]), ("mse", "relu", "linear", [5, 3]),
+    ("bce", "sigmoid", "sigmoid", [3, 3]),
+])
+def test_step_is_one_gradient_descent_epoch(loss, activation, output, hidden):
     X, Y = moons(40, 0.1, seed=2)
-    model = MLP(2, [4], 1, seed=5)
+    model = MLP(2, hidden, 1, activation=activation, output=output, seed=5)
     before = [p.data for p in model.parameters()]
     expected_loss, grads = eager_mean_loss_and_grads(model, X, Y, loss)
     trainer = Trainer(model, X, Y, lr=0.3, loss=loss)
