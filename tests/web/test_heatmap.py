@@ -1,0 +1,107 @@
+"""The decision boundary's bytes, checked against a forward pass and colour ramp this test writes itself."""
+
+import base64
+import math
+import struct
+import zlib
+
+import pytest
+
+from engine.nn import MLP
+from engine.train import Trainer
+from web.heatmap import (
+    GRID,
+    LEVELS,
+    SHADE_0,
+    SHADE_1,
+    SHADE_MID,
+    VIEW,
+    Domain,
+    boundary_rgba,
+    paint,
+    png_data_uri,
+    render_points,
+)
+from web.tree import find_all
+from web.widget import Pixels
+
+
+def forward(model, x1, x2):
+    """The 2-4-1 tanh/sigmoid network by hand, from the model's weights."""
+    hidden = [math.tanh(w[0].data * x1 + w[1].data * x2 + b.data) for w, b in model.layers[0]]
+    (w, b), = model.layers[1]
+    z = sum(wi.data * hi for wi, hi in zip(w, hidden, strict=True)) + b.data
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def colour(p):
+    """The ramp as documented: 256 levels, each coloured at its centre, orange → near white → blue."""
+    level = min(LEVELS - 1, int(p * LEVELS))
+    t = (level + 0.5) / LEVELS
+    a, b, u = (SHADE_0, SHADE_MID, 2 * t) if t < 0.5 else (SHADE_MID, SHADE_1, 2 * t - 1)
+    return bytes(round(x + (y - x) * u) for x, y in zip(a, b, strict=True)) + b"\xff"
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_boundary_bytes_match_an_independent_forward_pass(seed):
+    model = MLP(2, [4], 1, activation="tanh", output="sigmoid", seed=seed)
+    trainer = Trainer(model, [(0.0, 0.0), (1.0, 1.0)], [0.0, 1.0], lr=0.5)
+    for _ in range(5):
+        trainer.step()  # weights away from their initial values, biases non-zero
+    domain = Domain(-2.0, 2.0, -1.0, 3.0)
+    pixels = paint(trainer.predict, domain)
+    assert (pixels.width, pixels.height, len(pixels.rgba)) == (GRID, GRID, GRID * GRID * 4)
+    want = bytearray()
+    for row in range(GRID):
+        x2 = 3.0 - 4.0 * (row + 0.5) / GRID  # rows from the top
+        for col in range(GRID):
+            x1 = -2.0 + 4.0 * (col + 0.5) / GRID
+            want += colour(forward(model, x1, x2))
+    assert pixels.rgba == bytes(want)
+
+
+def test_ramp_ends_and_odd_values():
+    rgba = boundary_rgba([0.0, 1.0, 0.5, math.nan, 0.999999])
+    assert rgba[0:4] == colour(0.0) and rgba[4:8] == colour(1.0) == rgba[16:20]
+    assert rgba[12:16] == bytes((*SHADE_MID, 255))  # NaN is painted undecided, never an exception
+    assert colour(0.0)[:3] != colour(1.0)[:3]
+
+
+def test_png_data_uri_decodes_to_the_same_pixels():
+    rgba = bytes(range(256)) * (3 * 5 * 4 // 256 + 1)
+    pixels = Pixels(3, 5, rgba[:3 * 5 * 4])
+    uri = png_data_uri(pixels)
+    assert uri.startswith("data:image/png;base64,")
+    png = base64.b64decode(uri.split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, pos = {}, 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos:pos + 4])
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", png[pos + 8 + length:pos + 12 + length])
+        assert crc == zlib.crc32(kind + data)
+        chunks[kind] = data
+        pos += 12 + length
+    assert struct.unpack(">IIBBBBB", chunks[b"IHDR"]) == (3, 5, 8, 6, 0, 0, 0)
+    raw = zlib.decompress(chunks[b"IDAT"])
+    rows = [raw[i * 13:(i + 1) * 13] for i in range(5)]
+    assert all(r[0] == 0 for r in rows)  # filter type "none" on every row
+    assert b"".join(r[1:] for r in rows) == pixels.rgba
+
+
+def test_domain_maps_clicks_back_to_the_plane():
+    d = Domain(-1.5, 2.5, -1.75, 2.25)
+    assert d.to_unit(-1.5, 2.25) == (0.0, 0.0)
+    assert d.to_unit(2.5, -1.75) == (1.0, 1.0)
+    x, y = d.from_unit(*d.to_unit(0.3, -0.4))
+    assert (x, y) == (pytest.approx(0.3), pytest.approx(-0.4))
+
+
+def test_points_are_placed_by_the_domain_and_outliers_skipped():
+    d = Domain(-2.0, 2.0, -2.0, 2.0)
+    layer = render_points([(0.0, 0.0, 1.0, False), (1.0, 1.0, 0.0, True), (5.0, 0.0, 1.0, False)], d)
+    circles = find_all(layer, lambda e: e.tag == "circle")
+    assert len(circles) == 2
+    assert (float(circles[0].attr("cx")), float(circles[0].attr("cy"))) == (VIEW / 2, VIEW / 2)
+    assert (float(circles[1].attr("cx")), float(circles[1].attr("cy"))) == (VIEW * 0.75, VIEW * 0.25)
+    assert "pt1" in circles[0].attr("class") and "pt0 added" in circles[1].attr("class")

@@ -1,0 +1,98 @@
+"""The loss chart: log-scale geometry, bucketing that keeps the whole history, cached path text."""
+
+import itertools
+import math
+import random
+
+import pytest
+
+from web.linechart import (
+    BOTTOM,
+    HEIGHT,
+    TOP,
+    History,
+    LogScale,
+    chart_scales,
+    decades,
+    loss_path,
+    nice_extent,
+    power_label,
+    render_loss_chart,
+)
+from web.tree import find, find_all, text_of
+
+
+def test_log_scale_spaces_decades_evenly():
+    sy = LogScale(0.001, 1.0, 100.0, 10.0)
+    ys = [sy(10.0 ** -k) for k in range(4)]
+    assert ys[0] == pytest.approx(10.0) and ys[3] == pytest.approx(100.0)
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
+    assert gaps == pytest.approx([30.0, 30.0, 30.0])
+    assert sy(math.sqrt(0.1)) == pytest.approx(25.0)  # halfway through a decade in log terms
+    assert sy(0.0) == sy(1e-12)  # zero is drawn at the floor, not an error
+
+
+@pytest.mark.parametrize(("low", "high", "want"), [
+    (0.05, 0.7, (0.01, 1.0)), (0.1, 0.1, (0.1, 1.0)), (2e-5, 5.4, (1e-5, 10.0)), (math.inf, -math.inf, (0.01, 1.0)),
+])
+def test_decades_hold_the_range(low, high, want):
+    lo, hi = decades(low, high)
+    assert (lo, hi) == pytest.approx(want)
+
+
+def test_history_buckets_cover_every_epoch_with_true_extremes():
+    rng = random.Random(4)
+    values = [rng.lognormvariate(0, 2) for _ in range(5000)]
+    history = History(buckets=50)
+    for v in values:
+        history.append(v)
+    assert len(history) == 5000 and history.values == values
+    assert len(history.buckets) <= 100
+    stride = history.stride
+    assert stride > 1
+    for index, low, high in history.buckets:
+        chunk = values[index:index + stride]
+        assert (low, high) == (min(chunk), max(chunk))
+    assert history.buckets[-1][0] + stride >= len(values)
+    assert (history.low, history.high) == (min(values), max(values))
+
+
+def test_cached_path_equals_a_fresh_drawing():
+    values = [1.0 / (1 + i) + 0.01 * math.sin(i) for i in range(3000)]
+    grown = History(buckets=40)
+    for i, v in enumerate(values):
+        grown.append(v)
+        if i % 97 == 0:
+            loss_path(grown, *chart_scales(grown))  # draws along the way, as the page does each frame
+    fresh = History(buckets=40)
+    for v in values:
+        fresh.append(v)
+    assert loss_path(grown, *chart_scales(grown)) == loss_path(fresh, *chart_scales(fresh))
+
+
+def test_path_points_sit_where_the_scales_say():
+    history = History()
+    for v in (1.0, 0.1, 0.01):
+        history.append(v)
+    sx, sy = chart_scales(history)
+    assert (sy.lo, sy.hi) == pytest.approx((0.01, 1.0))
+    d = loss_path(history, sx, sy)
+    points = [tuple(map(float, p.split(","))) for p in d[1:].split("L")]
+    assert [y for _, y in points] == pytest.approx([TOP, (TOP + HEIGHT - BOTTOM) / 2, HEIGHT - BOTTOM], abs=0.06)
+    assert [x for x, _ in points] == pytest.approx([sx(0), sx(1), sx(2)], abs=0.06)
+
+
+def test_x_axis_grows_in_round_steps():
+    assert [nice_extent(n) for n in (0, 10, 11, 21, 51, 101, 999, 1001)] == [10, 10, 20, 50, 100, 200, 1000, 2000]
+
+
+def test_chart_is_an_image_named_training_loss_with_power_of_ten_ticks():
+    history = History()
+    for v in (0.7, 0.3, 0.02):
+        history.append(v)
+    chart = render_loss_chart(history, loss_name="Binary cross-entropy")
+    assert (chart.attr("role"), chart.attr("aria-label")) == ("img", "Training loss")
+    labels = [text_of(t) for t in find_all(chart, lambda e: e.tag == "text" and e.attr("class") == "tick-label")]
+    assert labels[:3] == ["0.01", "0.1", "1"]
+    assert "3 epochs" in text_of(find(chart, id="trainer-loss-desc"))
+    assert [power_label(k) for k in (-4, -2, 0, 2, 5)] == ["10⁻⁴", "0.01", "1", "100", "10⁵"]

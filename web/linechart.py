@@ -1,0 +1,186 @@
+"""The training-loss chart: the whole history on a log-scale y axis, drawn from a bounded number of buckets.
+
+Losses fall over orders of magnitude, so a linear axis would show one cliff and then a flat line; a log axis
+shows steady progress as a steady slope. The history can grow to hundreds of thousands of epochs, so the
+chart draws min/max buckets (a spike stays visible) whose width doubles whenever there are too many.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from web.format import MINUS, fixed
+from web.plot import Scale, ticks
+from web.tree import El, h
+
+WIDTH, HEIGHT = 320, 170
+LEFT, RIGHT, TOP, BOTTOM = 46, 12, 10, 30
+BUCKETS = 160          # at most 2 × BUCKETS buckets, each drawn as one or two path points
+FLOOR = 1e-12          # a loss of exactly 0 is drawn here: a log axis has no zero
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class History:
+    """Every epoch's loss in order, plus [first epoch, lowest, highest] buckets of `stride` epochs each."""
+
+    def __init__(self, buckets: int = BUCKETS):
+        self.values: list[float] = []
+        self.cap = buckets
+        self.stride = 1
+        self.buckets: list[list[float]] = []
+        self.low = math.inf
+        self.high = -math.inf
+        self._drawn: tuple[tuple, list[str]] = ((), [])  # scales, and the path text of each finished bucket
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def append(self, loss: float) -> None:
+        """Record one epoch's (finite) loss."""
+        index = len(self.values)
+        self.values.append(loss)
+        self.low, self.high = min(self.low, loss), max(self.high, loss)
+        last = self.buckets[-1] if self.buckets else None
+        if last is not None and index < last[0] + self.stride:
+            last[1], last[2] = min(last[1], loss), max(last[2], loss)
+            return
+        self.buckets.append([index, loss, loss])
+        if len(self.buckets) > 2 * self.cap:
+            self._merge()
+
+    def _merge(self) -> None:
+        # Buckets start at multiples of the stride, so merging neighbours keeps that true for twice the stride.
+        merged = []
+        for i in range(0, len(self.buckets), 2):
+            pair = self.buckets[i:i + 2]
+            merged.append([pair[0][0], min(b[1] for b in pair), max(b[2] for b in pair)])
+        self.buckets = merged
+        self.stride *= 2
+
+
+@dataclass(frozen=True)
+class LogScale:
+    """A map from [lo, hi] (both > 0) onto [start, end] that is linear in log10 of the value."""
+
+    lo: float
+    hi: float
+    start: float
+    end: float
+
+    def __call__(self, value: float) -> float:
+        a, b = math.log10(self.lo), math.log10(self.hi)
+        v = math.log10(max(value, FLOOR))
+        return self.start + (v - a) / (b - a) * (self.end - self.start)
+
+
+def decades(low: float, high: float) -> tuple[float, float]:
+    """The smallest range of whole powers of ten that holds [low, high] (at least one decade wide)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= 0:
+        return 0.01, 1.0
+    a = math.floor(math.log10(max(low, FLOOR)))
+    b = math.ceil(math.log10(max(high, FLOOR)))
+    return 10.0 ** a, 10.0 ** max(b, a + 1)
+
+
+def power_label(exponent: int) -> str:
+    """How a tick at 10^exponent reads: plain decimals near 1, powers of ten further out."""
+    if 0 <= exponent <= 3:
+        return str(10 ** exponent)
+    if -2 <= exponent < 0:
+        return fixed(10.0 ** exponent, -exponent)
+    return "10" + str(exponent).translate(SUPERSCRIPT)
+
+
+def nice_extent(count: int) -> int:
+    """The x axis's length in epochs: the smallest 1, 2 or 5 times a power of ten that holds count (>= 10).
+
+    The axis grows in these steps rather than with every epoch, so between steps the drawn part of the line
+    does not move and need not be recomputed.
+    """
+    power = 10
+    while True:
+        for m in (1, 2, 5):
+            if m * power >= count:
+                return m * power
+        power *= 10
+
+
+def chart_scales(history: History) -> tuple[Scale, LogScale]:
+    """The x scale (epochs) and log y scale (loss) for a history."""
+    lo, hi = decades(history.low, history.high)
+    return Scale(0, nice_extent(len(history) - 1), LEFT, WIDTH - RIGHT), LogScale(lo, hi, HEIGHT - BOTTOM, TOP)
+
+
+def bucket_text(bucket: list[float], sx: Scale, sy: LogScale) -> str:
+    """One bucket's path points: its highest then (if different) its lowest loss, at its first epoch."""
+    index, low, high = bucket
+    x = f"{sx(index):.1f}"
+    return f"{x},{sy(high):.1f}" if low == high else f"{x},{sy(high):.1f}L{x},{sy(low):.1f}"
+
+
+def loss_path(history: History, sx: Scale, sy: LogScale) -> str:
+    """The `d` of the loss line; finished buckets' text is kept while the scales and bucket width hold."""
+    key = (sx, sy, history.stride)
+    if history._drawn[0] != key:
+        history._drawn = (key, [])
+    done, buckets = history._drawn[1], history.buckets
+    while len(done) < len(buckets) - 1:  # the last bucket may still grow, so it is redrawn every time
+        done.append(bucket_text(buckets[len(done)], sx, sy))
+    if not buckets:
+        return ""
+    return "M" + "L".join(done) + ("L" if done else "") + bucket_text(buckets[-1], sx, sy)
+
+
+def describe(history: History) -> str:
+    """The chart in words, for screen readers: length, first, last and highest loss."""
+    if not history.values:
+        return "No epochs yet."
+    first, last = history.values[0], history.values[-1]
+    return (f"{len(history)} epochs; loss from {fixed(first, 4)} to {fixed(last, 4)}, "
+            f"highest {fixed(history.high, 4)}, lowest {fixed(history.low, 4)}.")
+
+
+@lru_cache(maxsize=8)
+def render_axes(sx: Scale, sy: LogScale) -> El:
+    """Epoch ticks along the bottom, one tick per power of ten up the side, and light decade grid lines."""
+    bottom, left = sy.start, sx.start
+    parts: list[El] = []
+    a, b = round(math.log10(sy.lo)), round(math.log10(sy.hi))
+    every = 1 if b - a <= 5 else 2  # keep labels apart when the loss spans many decades
+    for exponent in range(a, b + 1):
+        y = sy(10.0 ** exponent)
+        parts.append(h("line", {"class": "grid", "x1": left, "y1": y, "x2": sx.end, "y2": y}))
+        if (exponent - a) % every == 0:
+            parts.append(h("text", {"class": "tick-label", "x": left - 6, "y": y + 4, "text-anchor": "end"},
+                           power_label(exponent)))
+    for value in ticks(sx.lo, sx.hi, 4):
+        x = sx(value)
+        parts.append(h("line", {"class": "tick", "x1": x, "y1": bottom, "x2": x, "y2": bottom + 4}))
+        parts.append(h("text", {"class": "tick-label", "x": x, "y": bottom + 15, "text-anchor": "middle"},
+                           f"{value:,.0f}".replace("-", MINUS)))
+    parts += [
+        h("line", {"class": "axis", "x1": left, "y1": bottom, "x2": sx.end, "y2": bottom}),
+        h("line", {"class": "axis", "x1": left, "y1": bottom, "x2": left, "y2": sy.end}),
+        h("text", {"class": "axis-name", "x": sx.end, "y": bottom + 27, "text-anchor": "end"}, "epoch"),
+    ]
+    return h("g", {"class": "axes", "aria-hidden": "true"}, *parts)
+
+
+def render_loss_chart(history: History, *, loss_name: str) -> El:
+    """The whole chart as an SVG image named "Training loss", described in words for screen readers."""
+    sx, sy = chart_scales(history)
+    marker = None
+    if history.values:
+        last = history.values[-1]
+        marker = h("circle", {"class": "last", "cx": sx(len(history) - 1), "cy": sy(last), "r": 3})
+    return h(
+        "svg",
+        {"class": "plot loss-chart", "viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img",
+         "aria-label": "Training loss", "aria-describedby": "trainer-loss-desc"},
+        h("desc", {"id": "trainer-loss-desc"}, f"{loss_name}, log scale. {describe(history)}"),
+        render_axes(sx, sy),
+        h("path", {"class": "loss-line", "d": loss_path(history, sx, sy)}),
+        marker,
+    )
