@@ -61,20 +61,24 @@ class Trainer:
         self.message = ""               # why it diverged, for the page
 
     def step(self) -> float:
-        """One epoch: forward and backward over all points, then w -= lr * mean gradient; the mean loss."""
+        """One epoch: forward and backward over all points, then w -= lr * mean gradient; the mean loss.
+
+        On divergence (inf/nan in the loss, the gradient or the new weights) nothing changes, `diverged` and
+        `message` are set, and the return value is non-finite: the loss itself, or nan if only the gradient or
+        the update overflowed. So `math.isfinite(step())` is False exactly when the step was refused.
+        """
         weights = self.weights
         total, grads = self._train(self.X, self.Y, *weights)
         n = len(self.X)
         loss = total / n
         scale = self.lr / n
         new = [w - scale * g for w, g in zip(weights, grads)]  # noqa: B905 - same length by construction
-        # One sum finds any inf/nan (inf - inf is nan too); it only overflows if weights are near 1e308.
-        if not math.isfinite(loss + sum(new)):
+        if not (math.isfinite(loss) and all(map(math.isfinite, new))):
             # Report, never raise: keep the last finite weights so the page can still draw them.
             self.diverged = True
             self.message = (f"Training diverged at epoch {self.epoch + 1}: the loss became {loss} "
                             f"(learning rate {self.lr:g} is too large?). Weights kept from epoch {self.epoch}.")
-            return loss
+            return loss if not math.isfinite(loss) else math.nan
         self.weights = new
         for p, w in zip(self.params, new):  # noqa: B905 - same length by construction
             p.data = w

@@ -199,3 +199,11 @@ def test_reset_and_set_data_reuse_the_compiled_code():
     assert trainer.predict([(0.3, 0.4)]) == [0.5]
     with pytest.raises(ValueError):
         trainer.set_data([(1.0, 2.0, 3.0)], [1.0])
+
+
+def test_an_overflowing_update_is_refused_with_a_non_finite_return():
+    trainer = Trainer(MLP(2, [4], 1, seed=0), [(1000.0, 1000.0)], [1.0], lr=1e308, loss="mse")
+    trainer.reset([0.0] * 12 + [1.0] * 4 + [0.0])  # h = 0 and tanh' = 1: d_w1 = -0.25 * 1000
+    before = list(trainer.weights)
+    result = trainer.step()  # the loss is 0.25, but lr * gradient overflows
+    assert math.isnan(result) and trainer.diverged and trainer.weights == before and trainer.epoch == 0
