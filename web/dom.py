@@ -181,9 +181,17 @@ class Page:
     def start(self) -> None:
         """Apply the link's settings, replace the pre-rendered views with live ones and mark the page ready."""
         notices = self.restore_link(str(js.location.hash))
-        for mount in self.mounts:
-            mount.render()
+        broken = []
+        for mount in list(self.mounts):
+            try:
+                mount.render()
+            except Exception as exc:  # one faulty widget keeps its preview; the others still start
+                broken.append(f"the {mount.widget.key} widget could not start ({type(exc).__name__}: {exc})")
+                mount.close()
+                self.mounts.remove(mount)
         ready = "Ready: Python is running in your browser. Every control below is live."
+        if broken:
+            ready = "Partly ready: " + "; ".join(broken) + ". The other widgets work."
         if notices:
             ready += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
         self.status(ready)
