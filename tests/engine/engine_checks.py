@@ -17,20 +17,24 @@ from engine.rules import RULES
 def check_grads(build, xs, rtol=1e-6, atol=1e-7):
     """Compare backward() of build(*Values) at xs with central differences; return the worst error ratio.
 
-    A ratio above 1 means some gradient is off by more than atol * (1 + |f|) + rtol * |gradient|.
+    A ratio above 1 means some gradient is off by more than atol * (1 + |f|) + rtol * |gradient|. The
+    difference is Richardson-extrapolated from steps h and h/2, so strong curvature does not pass for a bug.
     """
     leaves = [Value(x) for x in xs]
     out = build(*leaves)
     out.backward()
     scale = 1.0 + abs(out.data)
-    worst = 0.0
-    for i, x in enumerate(xs):
-        h = 1e-6 * min(max(abs(x), 1e-2), 1.0) * max(1.0, abs(x))  # ~1e-8 near 0, relative far out
-        up = list(xs)
-        down = list(xs)
+
+    def central(i: int, h: float) -> float:
+        up, down = list(xs), list(xs)
         up[i] += h
         down[i] -= h
-        numeric = (build(*map(Value, up)).data - build(*map(Value, down)).data) / (up[i] - down[i])
+        return (build(*map(Value, up)).data - build(*map(Value, down)).data) / (up[i] - down[i])
+
+    worst = 0.0
+    for i, x in enumerate(xs):
+        h = 1e-5 * min(max(abs(x), 1e-2), 1.0) * max(1.0, abs(x))  # ~1e-7 near 0, relative far out
+        numeric = (4.0 * central(i, h / 2) - central(i, h)) / 3.0
         error = abs(leaves[i].grad - numeric)
         worst = max(worst, error / (atol * scale + rtol * max(abs(numeric), abs(leaves[i].grad))))
     return worst
@@ -202,6 +206,20 @@ def random_program(rng: random.Random, n_leaves: int = 4, n_ops: int = 12):
     return make_program(n_leaves, raw), [rng.uniform(-2.0, 2.0) for _ in range(n_leaves)]
 
 
+def well_conditioned(program, xs) -> bool:
+    """Whether a finite difference can judge this program at xs: modest values and gradients, no kinks.
+
+    Random compositions sometimes oscillate so fast (cos of x**8, ...) that no step size works; those are
+    left to the torch comparison and the compiled == eager checks.
+    """
+    leaves = [Value(x) for x in xs]
+    nodes = build_program(program, leaves)
+    nodes[-1].backward()
+    return all(math.isfinite(n.data) and abs(n.data) < 1e4 and not (
+        n.op == "relu" and abs(n.parents[0].data) < 1e-4) for n in nodes) and all(
+        abs(leaf.grad) < 1e3 for leaf in leaves)
+
+
 def program_grads_fd(program, xs) -> float:
     """check_grads over a whole program's root."""
     return check_grads(lambda *vs: build_program(program, vs)[-1], xs, rtol=1e-5, atol=1e-6)
@@ -314,10 +332,7 @@ def run_all(seed: int = 0, n_programs: int = 60) -> dict:
     rng = random.Random(seed)
     for _ in range(n_programs):
         program, xs = random_program(rng)
-        if not all(math.isfinite(n.data) and abs(n.data) < 1e6 for n in build_program(program,
-                                                                                          map(Value, xs))):
-            continue
-        if program_grads_fd(program, xs) > 1.0:
+        if well_conditioned(program, xs) and program_grads_fd(program, xs) > 1.0:
             failures.append(f"random DAG gradient off: {program} at {xs}")
         failures += [m for m in (check_replay(build_program(program, map(Value, xs))[-1]),
                                  check_compiled(program, xs, rng)) if m]

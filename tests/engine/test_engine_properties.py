@@ -1,6 +1,5 @@
 """Property tests on random DAGs with shared subexpressions (hypothesis)."""
 
-import math
 import random
 
 from engine_checks import (
@@ -10,6 +9,7 @@ from engine_checks import (
     check_replay,
     make_program,
     program_grads_fd,
+    well_conditioned,
 )
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -22,13 +22,6 @@ raw_ops = st.lists(
 )
 leaf_values = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=2, max_size=5)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def well_conditioned(program, xs) -> bool:
-    nodes = build_program(program, [Value(x) for x in xs])
-    # relu and ** 0.5 have kinks/cusps where a finite difference lies; keep away from them
-    return all(math.isfinite(n.data) and abs(n.data) < 1e4 and not (n.op == "relu" and
-               abs(n.parents[0].data) < 1e-4) for n in nodes)
 
 
 @SETTINGS
