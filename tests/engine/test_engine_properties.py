@@ -21,7 +21,7 @@ raw_ops = st.lists(
     min_size=1, max_size=16,
 )
 leaf_values = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=2, max_size=5)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -43,8 +43,7 @@ def test_backward_twice_and_steps_replay(raw, xs):
 @SETTINGS
 @given(raw_ops, leaf_values, st.integers(0, 2**32 - 1))
 def test_compiled_equals_eager(raw, xs, seed):
-    program = make_program(len(xs), raw)
-    assume(well_conditioned(program, xs))
+    program = make_program(len(xs), raw)  # inf/nan included: they exercise the IEEE fallback
     assert check_compiled(program, xs, random.Random(seed)) == ""
 
 
