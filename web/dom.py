@@ -152,6 +152,9 @@ class Mount:
         if missing(target):
             return
         ui = to_event(event, target)
+        keys = target.getAttribute("data-keys")
+        if ui.kind == "key" and not missing(keys) and ui.key in str(keys).split():
+            event.preventDefault()  # keys a control handles itself (arrows on a plot) must not also scroll the page
         self.page.guard(self, lambda: self.widget.handle(ui))
 
     def close(self) -> None:
