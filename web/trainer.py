@@ -42,6 +42,8 @@ TRAIN_BUDGET_S = 0.010
 MIN_BUDGET_S = 0.003
 RATE_WINDOW_MS = 500.0
 CALM_VIEW_MS = 250.0    # with reduced motion the view refreshes four times a second instead of every frame
+MOVES = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
+PLOT_KEYS = " ".join([*MOVES, "Enter"])  # the page keeps these from scrolling while the plot has focus
 OVERFLOW = "the loss overflowed: the learning rate is too large — lower it and press Reset"
 
 
@@ -235,10 +237,9 @@ class TrainerWidget(Widget):
 
     def on_plot_key(self, event: UIEvent) -> None:
         """Arrow keys move a crosshair over the plot; Enter adds a class-1 point there, Shift+Enter class 0."""
-        moves = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
         fx, fy = self.cursor or (0.5, 0.5)
-        if event.key in moves:
-            dx, dy = moves[event.key]
+        if event.key in MOVES:
+            dx, dy = MOVES[event.key]
             step = 1 / 32 if not event.shift else 1 / 8
             self.cursor = (min(1.0, max(0.0, fx + dx * step)), min(1.0, max(0.0, fy + dy * step)))
         elif event.key == "Enter":
@@ -449,7 +450,7 @@ def render_plot(w: TrainerWidget, ready: bool) -> El:
     added = len(w.added[w.settings.dataset])
     return h(
         "figure", {"class": "trainer-plot"},
-        h("div", {"class": "plot-box", "data-on": "plot", "tabindex": 0, "role": "group",
+        h("div", {"class": "plot-box", "data-on": "plot", "data-keys": PLOT_KEYS, "tabindex": 0, "role": "group",
                   "aria-label": "Data and decision boundary", "aria-describedby": "trainer-plot-help"}, *layers),
         h("figcaption", {},
           h("p", {"id": "trainer-plot-help", "class": "hint"},

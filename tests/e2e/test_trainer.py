@@ -166,10 +166,29 @@ def test_everything_works_from_the_keyboard(lesson):
     expect(button(page, "Train")).to_be_visible()
     plot = s.get_by_role("group", name="Data and decision boundary")
     plot.focus()
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowLeft")
+    expect(s.locator("path.cursor")).to_have_count(1)
+    page.wait_for_timeout(400)  # keyboard scrolling is animated: give it time to show
+    assert page.evaluate("window.scrollY") == scrolled  # the arrows move the cross, not the page
     page.keyboard.press("Enter")
     expect(s.locator("circle.pt1.added")).to_have_count(1)
     page.keyboard.press("Shift+Enter")
     expect(s.locator("circle.pt0.added")).to_have_count(1)
     button(page, "Clear points").click()
+    log.assert_clean()
+
+
+def test_reduced_motion_still_trains_and_answers(new_lesson):
+    page, log = new_lesson(reduced_motion="reduce")
+    s = section(page)
+    s.get_by_role("combobox", name="Speed").select_option("0")
+    button(page, "Train").click()
+    expect(s.locator("#trainer-loss")).to_have_text(LOSS_BELOW_0_05, timeout=30_000)
+    button(page, "Pause").click()
+    frozen = epoch(page)
+    page.wait_for_timeout(400)
+    assert epoch(page) == frozen > 0
     log.assert_clean()
