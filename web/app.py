@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from web.chain import ChainWidget
+from web.graph import GraphWidget
 from web.trainer import TrainerWidget
 from web.widget import Widget
 
 # key -> constructor of the widget in its initial state; build.py pre-renders each into its mount point.
 FACTORIES: dict[str, type[Widget]] = {
     ChainWidget.key: ChainWidget,
+    GraphWidget.key: GraphWidget,
     TrainerWidget.key: TrainerWidget,
 }
 

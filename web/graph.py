@@ -1,0 +1,514 @@
+"""The computation-graph widget: a DAG of engine Values, its forward values, and its backward pass edge by edge.
+
+The graph is data (a root Value, display names, which leaves get sliders), so any expression the engine builds
+can be shown; the lesson's neuron L = (σ(w·x + b) − y*)² is one such `Diagram`. The animation replays the
+engine's own `backward_steps`, so the badges show exactly what the engine computes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import Value, backward_steps, topological_order
+from engine.rules import RULES, local_formula
+from web.format import fixed, parse_number
+from web.layout import Layout, curve, layout, point_on
+from web.tree import El, h
+from web.widget import UIEvent, Widget
+
+STEP_MS = 600.0  # one edge of the backward pass; the lesson's 8 edges take 4.8 s
+
+# Geometry in SVG user units (the SVG scales with its box through viewBox).
+# Each box holds three lines: caption, forward value, and the grad badge once a gradient has arrived.
+NODE_H = 80
+NODE_MIN_W = 100
+CHAR_W = 8.8  # rough advance of a 16px character, enough to size boxes and labels
+LABEL_CHAR_W = 8.4  # the same for the 15px edge label (a column gap fits 10 characters)
+BADGE_CHAR_W = 7.8  # and for the 14px badge
+LABEL_LINE = 18
+# Wide screens flow left to right with room between columns for the active edge's label; phones flow top to
+# bottom, the label sitting beside the edge in the gap between rows.
+WIDE = {"rank_gap": 104, "cross_gap": 26, "margin": 14}
+TALL = {"rank_gap": 48, "cross_gap": 30, "margin": 10}
+
+# How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.
+CAPTIONS = {
+    "add": "{a} + {b}", "sub": "{a} − {b}", "mul": "{a}·{b}", "div": "{a}/{b}", "neg": "−{a}",
+    "sigmoid": "σ({a})",
+}
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A leaf the learner sets: its display name, range and step."""
+
+    name: str
+    lo: float
+    hi: float
+    step: float
+
+    def snap(self, value: float) -> float:
+        """Onto the slider's grid, inside its range."""
+        snapped = round(self.lo + round((value - self.lo) / self.step) * self.step, 6)
+        return min(self.hi, max(self.lo, snapped))
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """What the widget shows: the output Value, a display name per node, the sliders and gradient read-outs."""
+
+    root: Value
+    names: dict[int, str]  # id(Value) -> name; unnamed nodes fall back to their label
+    sliders: tuple[Slider, ...]
+    readouts: tuple[str, ...]  # names of the nodes whose ∂L/∂· is read out under the graph
+    title: str
+
+
+def lesson_diagram(w: float = 0.5, x: float = 1.0, b: float = 0.1, y: float = 1.0) -> Diagram:
+    """The lesson's neuron L = (σ(w·x + b) − y*)², with the node names of the lesson text."""
+    wv, xv, bv, yv = Value(w, label="w"), Value(x, label="x"), Value(b, label="b"), Value(y, label="y*")
+    p = wv * xv
+    z = p + bv
+    s = z.sigmoid()
+    d = s - yv
+    loss = d**2
+    named = {"w": wv, "x": xv, "b": bv, "y*": yv, "p": p, "z": z, "s": s, "d": d, "L": loss}
+    for name, node in named.items():
+        node.label = name
+    return Diagram(
+        root=loss,
+        names={id(node): name for name, node in named.items()},
+        sliders=(Slider("w", -3.0, 3.0, 0.01), Slider("x", -3.0, 3.0, 0.01), Slider("b", -3.0, 3.0, 0.01),
+                 Slider("y*", 0.0, 1.0, 0.01)),
+        readouts=("w", "x", "b"),
+        title="Computation graph of L = (σ(w·x + b) − y*)²",
+    )
+
+
+def recompute(order: list[Value]) -> None:
+    """Forward pass in place over a topological order, after leaves changed (the graph itself is kept)."""
+    for node in order:
+        if node.parents:
+            a = node.parents[0].data
+            b = node.parents[1].data if len(node.parents) > 1 else 0.0
+            node.data = RULES[node.op].forward(a, b, node.arg)
+
+
+class Player:
+    """The backward pass as a state machine over step indices: play, pause, step, reset, driven by frames.
+
+    With motion, step k is in flight (active, progress 0→1) and lands when its time is up. With reduced motion
+    (`eager`) a step lands the moment it becomes active and the next one jumps in a beat later: no tweening.
+    """
+
+    def __init__(self, total: int, *, step_ms: float = STEP_MS, eager: bool = False):
+        self.total = total
+        self.step_ms = step_ms
+        self.eager = eager
+        self.reset()
+
+    def reset(self) -> None:
+        """Before the pass: nothing applied, nothing active, not playing."""
+        self.applied = 0
+        self.active: int | None = None
+        self.playing = False
+        self.progress = 0.0
+        self._since: float | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.playing or self.applied > 0 or self.active is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.applied >= self.total
+
+    def play(self) -> None:
+        """Start or resume the pass; while playing, pause instead (the button is a toggle)."""
+        if self.playing:
+            self.pause()
+            return
+        if self.finished:
+            self.reset()
+        if self.total == 0:
+            return
+        self.playing = True
+        self._since = None  # the next frame starts the clock: events carry no time
+        if self.eager:
+            self._land()
+        else:
+            self.active = self.applied
+
+    def pause(self) -> None:
+        """Stop here; an edge in flight stays active but unapplied."""
+        self.playing = False
+        self.progress = 0.0
+        self._since = None
+
+    def step(self) -> bool:
+        """Apply exactly one edge (the one in flight, if any) and pause; False once the pass is complete."""
+        self.pause()
+        if self.finished:
+            return False
+        self._land()
+        return True
+
+    def _land(self) -> None:
+        self.applied += 1
+        self.active = self.applied - 1
+
+    def frame(self, now_ms: float) -> None:
+        """Advance to now_ms: land every step whose time is up, then set the in-flight progress."""
+        if not self.playing:
+            return
+        if self._since is None:
+            self._since = now_ms
+        while self.playing and now_ms - self._since >= self.step_ms:
+            self._since += self.step_ms
+            self._tick()
+        self.progress = (now_ms - self._since) / self.step_ms if self.playing else 0.0
+
+    def _tick(self) -> None:
+        if not self.eager:
+            self.applied += 1
+        if self.finished:
+            # One beat after the last edge lands (eager) or as it lands: the pass is over.
+            self.playing = False
+            self.active = None
+            self._since = None
+        elif self.eager:
+            self._land()
+        else:
+            self.active = self.applied
+
+
+class GraphWidget(Widget):
+    """State: the diagram's leaf values and the player; everything shown is derived through the engine."""
+
+    key = "graph"
+
+    def __init__(self, diagram: Diagram | None = None):
+        self.diagram = diagram or lesson_diagram()
+        root = self.diagram.root
+        self.order = topological_order(root)
+        self.index = {id(node): k for k, node in enumerate(self.order)}
+        self.names = [self._name(node, k) for k, node in enumerate(self.order)]
+        self.by_name = {name: node for name, node in zip(self.names, self.order, strict=True)}
+        # Edges in (child, argument) order; a Step finds its edge by (child, argument index).
+        self.edges: list[tuple[int, int]] = []
+        self.edge_of: dict[tuple[int, int], int] = {}
+        for k, node in enumerate(self.order):
+            for arg, parent in enumerate(node.parents):
+                self.edge_of[(k, arg)] = len(self.edges)
+                self.edges.append((self.index[id(parent)], k))
+        self.captions = [self._caption(node, k) for k, node in enumerate(self.order)]
+        width = max([NODE_MIN_W] + [len(c) * CHAR_W + 22 for c in self.captions])
+        sizes = [(width, NODE_H)] * len(self.order)
+        self.layouts = {True: layout(sizes, self.edges, horizontal=True, **WIDE),
+                        False: layout(sizes, self.edges, horizontal=False, **TALL)}
+        self.steps = backward_steps(root)
+        self.player = Player(len(self.steps))
+        self.notice = ""  # set when a slider changes a started pass; cleared by the next button
+        self.initial = {s.name: self.by_name[s.name].data for s in self.diagram.sliders}
+
+    # --- names and captions ---
+
+    def _name(self, node: Value, k: int) -> str:
+        name = self.diagram.names.get(id(node)) or node.label
+        if name:
+            return name
+        return f"{node.data:g}" if not node.parents else f"v{k}"
+
+    def name_of(self, node: Value) -> str:
+        """The display name of a node of this diagram."""
+        return self.names[self.index[id(node)]]
+
+    def _caption(self, node: Value, k: int) -> str:
+        if not node.parents:
+            return self.names[k]
+        names = [self.name_of(parent) for parent in node.parents]
+        a, b = names[0], names[1] if len(names) > 1 else ""
+        if node.op == "pow":
+            n = node.arg
+            power = f"{int(n)}".translate(SUPERSCRIPT) if n == int(n) else f"^{n:g}"
+            text = f"{a}{power}"
+        else:
+            text = CAPTIONS.get(node.op, node.op + "({a})").format(a=a, b=b)
+        return f"{self.names[k]} = {text}"
+
+    # --- state changes ---
+
+    def set_input(self, name: str, value: float) -> None:
+        """Move one slider: forward pass at once; a pass in progress is cancelled, a finished one is redone."""
+        slider = next(s for s in self.diagram.sliders if s.name == name)
+        self.by_name[name].data = slider.snap(value)
+        recompute(self.order)
+        self.steps = backward_steps(self.diagram.root)
+        p = self.player
+        if p.finished and p.started:
+            # The pass is complete: keep it complete for the new values, so the gradients follow the slider.
+            p.active = None
+            self.notice = "live"
+        elif p.started:
+            p.reset()
+            self.notice = "cancelled"
+
+    def animate(self) -> None:
+        """The "Animate backward pass" button: play, or pause while playing."""
+        self.notice = ""
+        self.player.eager = self.reduced_motion
+        self.player.play()
+
+    def step(self) -> None:
+        """The "Step" button: exactly one more edge."""
+        self.notice = "" if self.player.step() else "complete"
+
+    def reset(self) -> None:
+        """The "Reset" button: no gradients, no active edge."""
+        self.notice = ""
+        self.player.reset()
+
+    def handle(self, event: UIEvent) -> None:
+        if event.kind in ("input", "change") and event.name.startswith("set:"):
+            value = parse_number(event.value)
+            if value is not None:
+                self.set_input(event.name[4:], value)
+        elif event.kind == "click":
+            action = {"animate": self.animate, "step": self.step, "reset": self.reset}.get(event.name)
+            if action:
+                action()
+
+    def share_state(self) -> dict[str, str]:
+        """Slider values that differ from where they started."""
+        return {s.name: f"{self.by_name[s.name].data:.2f}" for s in self.diagram.sliders
+                if self.by_name[s.name].data != self.initial[s.name]}
+
+    def restore_state(self, fields: dict[str, str]) -> list[str]:
+        notices = []
+        sliders = {s.name: s for s in self.diagram.sliders}
+        for name, text in fields.items():
+            value = parse_number(text) if name in sliders else None
+            if value is None or not sliders[name].lo <= value <= sliders[name].hi:
+                notices.append(f"ignored {self.key}.{name}={text[:20]!r}")
+            else:
+                self.set_input(name, value)
+        return notices
+
+    @property
+    def wants_frame(self) -> bool:
+        return self.player.playing
+
+    def frame(self, now_ms: float) -> None:
+        self.player.frame(now_ms)
+
+    # --- derived numbers ---
+
+    def grads(self) -> list[float | None]:
+        """Each node's gradient so far (None where nothing has arrived): the replay of the applied steps."""
+        grads: list[float | None] = [None] * len(self.order)
+        if self.player.started:
+            grads[self.index[id(self.diagram.root)]] = 1.0
+        for step in self.steps[: self.player.applied]:
+            k = self.index[id(step.parent)]
+            grads[k] = (grads[k] or 0.0) + step.contribution
+        return grads
+
+    def formula(self, step) -> str:
+        """The step's local derivative as the lesson writes it, in this diagram's names."""
+        return local_formula(step.child, step.index, self.name_of)
+
+    def edge_label(self, step, horizontal: bool) -> list[str]:
+        """The active edge's label, ∂child/∂parent = formula = value, in lines narrow enough for the gap.
+
+        A bare number is not repeated: ∂z/∂p = 1.
+        """
+        formula = self.formula(step)
+        name = f"∂{self.name_of(step.child)}/∂{self.name_of(step.parent)}"
+        number = parse_number(formula) is not None
+        if horizontal:
+            return [name, f"= {formula}"] + ([] if number else [f"= {fixed(step.local, 4)}"])
+        return [f"{name} = {formula}"] + ([] if number else [f"= {fixed(step.local, 4)}"])
+
+    def message(self) -> str:
+        """The explanation panel: changes once per step (never per frame), so a screen reader hears each once."""
+        p = self.player
+        n = len(self.steps)
+        if self.notice == "cancelled":
+            return ("A slider moved, so the backward pass stopped: its gradients belonged to the old values. "
+                    "Press “Animate backward pass” or “Step” to start again.")
+        if self.notice == "live":
+            return ("The pass is complete, so every slider move now reruns the forward and the backward pass: "
+                    "the badges and read-outs show the gradients for the new values.")
+        if self.notice == "complete":
+            return ("The backward pass is already complete. Press “Reset” to clear the gradients, or "
+                    "“Animate backward pass” to run it again.")
+        if p.active is not None:
+            return self.explain(p.active) + (" That was the last edge: the backward pass is complete."
+                                             if p.finished else "")
+        if p.finished and p.started:
+            grads = self.grads()
+            parts = ", ".join(f"∂L/∂{name} = {fixed(grads[self.index[id(self.by_name[name])]] or 0.0, 4)}"
+                              for name in self.diagram.readouts)
+            return f"Backward pass complete: {parts}. Move a slider and the gradients follow at once."
+        return (f"Press “Animate backward pass” to watch the gradient flow back from {self.name_of(self.diagram.root)}"
+                f" along all {n} edges, or “Step” to advance one edge at a time.")
+
+    def explain(self, k: int) -> str:
+        """One step in words with its numbers: upstream, local derivative, contribution, new total."""
+        step = self.steps[k]
+        child, parent = self.name_of(step.child), self.name_of(step.parent)
+        root = self.name_of(self.diagram.root)
+        formula = self.formula(step)
+        local = formula if parse_number(formula) is not None else f"{formula} = {fixed(step.local, 4)}"
+        up, loc, add = fixed(step.upstream, 4), fixed(step.local, 4), fixed(step.contribution, 4)
+        text = (f"Edge {k + 1} of {len(self.steps)}, {child} → {parent}: ∂{root}/∂{child} = {up}; "
+                f"local ∂{child}/∂{parent} = {local}; so ∂{root}/∂{parent} += {up} × {loc} = {add}.")
+        before = sum(s.contribution for s in self.steps[:k] if s.parent is step.parent)
+        if any(s.parent is step.parent for s in self.steps[:k]):
+            text += f" With what arrived before, ∂{root}/∂{parent} = {fixed(before + step.contribution, 4)}."
+        if k == 0:
+            text = f"Seed ∂{root}/∂{root} = 1. " + text
+        return text
+
+    # --- view ---
+
+    def render(self, *, ready: bool = True) -> El:
+        return h(
+            "div", {"class": "graph-widget"},
+            h("div", {"class": "controls graph-sliders"}, *[self.render_slider(i, s, ready)
+                                                            for i, s in enumerate(self.diagram.sliders)]),
+            self.render_buttons(ready),
+            self.render_readouts(),
+            h("div", {"class": "graph-figure"}, self.render_svg(True), self.render_svg(False)),
+            h("p", {"class": "graph-legend"},
+              h("span", {"class": "key-fwd"}, "green: forward value"), " · ",
+              h("span", {"class": "key-grad"}, "orange badge: gradient ∂L/∂node"), " · ",
+              "highlighted: the edge the gradient is crossing"),
+            h("p", {"class": "graph-explain", "id": "graph-explain", "aria-live": "polite"}, self.message()),
+        )
+
+    def render_slider(self, i: int, slider: Slider, ready: bool) -> El:
+        value = self.by_name[slider.name].data
+        ident = f"graph-in-{i}"
+        return h(
+            "div", {"class": "control"},
+            h("label", {"for": ident}, slider.name),
+            h("input", {"id": ident, "type": "range", "data-on": f"set:{slider.name}", "min": slider.lo,
+                        "max": slider.hi, "step": slider.step, "value": f"{value:.2f}", "disabled": not ready,
+                        "aria-valuetext": f"{slider.name} = {fixed(value, 2)}"}),
+            h("output", {"for": ident, "class": "value", "aria-live": "off"}, fixed(value, 2)),
+        )
+
+    def render_buttons(self, ready: bool) -> El:
+        playing = self.player.playing
+        return h(
+            "div", {"class": "graph-buttons"},
+            h("button", {"type": "button", "data-on": "animate", "disabled": not ready,
+                         "aria-pressed": "true" if playing else "false"}, "Animate backward pass"),
+            h("button", {"type": "button", "data-on": "step", "disabled": not ready}, "Step"),
+            h("button", {"type": "button", "data-on": "reset", "disabled": not ready}, "Reset"),
+        )
+
+    def render_readouts(self) -> El:
+        grads = self.grads()
+        root = self.name_of(self.diagram.root)
+        items = [h("output", {"class": "graph-loss", "aria-live": "off"},
+                   f"{root} = {fixed(self.diagram.root.data, 4)}")]
+        for name in self.diagram.readouts:
+            g = grads[self.index[id(self.by_name[name])]] or 0.0
+            items.append(h("output", {"class": "graph-grad", "aria-live": "off"}, f"∂{root}/∂{name} = {fixed(g, 4)}"))
+        return h("p", {"class": "graph-readouts"}, *items)
+
+    def render_svg(self, horizontal: bool) -> El:
+        """The graph drawn for one flow direction (CSS shows the wide one on wide screens, the tall one on phones)."""
+        lay = self.layouts[horizontal]
+        tag = "wide" if horizontal else "tall"
+        p = self.player
+        grads = self.grads()
+        active = self.steps[p.active] if p.active is not None else None
+        active_edge = self.edge_of[(self.index[id(active.child)], active.index)] if active else None
+        landed = {self.edge_of[(self.index[id(s.child)], s.index)] for s in self.steps[: p.applied]}
+        edges = []
+        for e, route in enumerate(lay.routes):
+            cls = "edge active" if e == active_edge else "edge carried" if e in landed else "edge"
+            marker = f"graph-{tag}-arrow-active" if e == active_edge else f"graph-{tag}-arrow"
+            edges.append(h("path", {"class": cls, "d": curve(route, horizontal), "marker-end": f"url(#{marker})"}))
+        # The active edge is drawn last so it sits above the others.
+        if active_edge is not None:
+            edges.append(edges.pop(active_edge))
+        nodes = [self.render_node(k, grads[k], active, lay.boxes[k]) for k in range(len(self.order))]
+        overlay = []
+        if active is not None:
+            route = lay.routes[active_edge]
+            if p.playing and not self.reduced_motion:
+                # The gradient travels from the child (route end) back to the parent (route start), passing
+                # under the label so the numbers stay legible.
+                cx, cy = point_on(route, 1.0 - p.progress, horizontal)
+                overlay.append(h("circle", {"class": "pulse", "cx": cx, "cy": cy, "r": 6}))
+            overlay.append(self.render_label(self.edge_label(active, horizontal), point_on(route, 0.5, horizontal),
+                                             lay))
+        title, desc = f"graph-{tag}-title", f"graph-{tag}-desc"
+        return h(
+            "svg",
+            {"class": f"graph graph-{tag}", "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}",
+             "width": f"{lay.width:.0f}", "height": f"{lay.height:.0f}", "role": "img",
+             "aria-labelledby": f"{title} {desc}"},
+            h("title", {"id": title}, self.diagram.title),
+            h("desc", {"id": desc}, self.describe(grads, horizontal)),
+            h("defs", {},
+              *[h("marker", {"id": name, "viewBox": "0 0 10 10", "refX": 9, "refY": 5, "markerWidth": 11,
+                             "markerHeight": 11, "orient": "auto", "markerUnits": "userSpaceOnUse"},
+                  h("path", {"class": cls, "d": "M0,0L10,5L0,10z"}))
+                for name, cls in ((f"graph-{tag}-arrow", "arrowhead"),
+                                  (f"graph-{tag}-arrow-active", "arrowhead active"))]),
+            h("g", {"class": "edges"}, *edges),
+            h("g", {"class": "nodes"}, *nodes),
+            h("g", {"class": "overlay"}, *overlay),
+        )
+
+    def render_node(self, k: int, grad: float | None, active, box) -> El:
+        node = self.order[k]
+        cls = "node leaf" if not node.parents else "node"
+        if active is not None and node is active.parent:
+            cls += " receiving"
+        parts = [
+            h("rect", {"class": "node-box", "x": box.left, "y": box.top, "width": box.width,
+                       "height": box.height, "rx": 8}),
+            h("text", {"class": "node-caption", "x": box.cx, "y": box.top + 22, "text-anchor": "middle"},
+              self.captions[k]),
+            h("text", {"class": "node-value", "x": box.cx, "y": box.top + 44, "text-anchor": "middle"},
+              fixed(node.data, 4)),
+        ]
+        if grad is not None:
+            text = fixed(grad, 4)
+            width = len(text) * BADGE_CHAR_W + 16
+            parts.append(h("g", {"class": "badge"},
+                           h("rect", {"x": box.cx - width / 2, "y": box.top + 53, "width": width, "height": 21,
+                                      "rx": 10}),
+                           h("text", {"x": box.cx, "y": box.top + 68.5, "text-anchor": "middle"}, text)))
+        return h("g", {"class": cls}, *parts)
+
+    def render_label(self, lines: list[str], at: tuple[float, float], lay: Layout) -> El:
+        """The active edge's label, a tag on the middle of the edge: the gap between columns (or rows) fits it."""
+        width = max(len(line) for line in lines) * LABEL_CHAR_W + 14
+        height = len(lines) * LABEL_LINE + 8
+        x, y = at[0] - width / 2, at[1] - height / 2
+        x = min(max(x, 2.0), lay.width - width - 2)
+        y = min(max(y, 2.0), lay.height - height - 2)
+        texts = [h("text", {"x": x + width / 2, "y": y + 18 + i * LABEL_LINE, "text-anchor": "middle"}, line)
+                 for i, line in enumerate(lines)]
+        return h("g", {"class": "edge-label"},
+                 h("rect", {"x": x, "y": y, "width": width, "height": height, "rx": 5}), *texts)
+
+    def describe(self, grads: list[float | None], horizontal: bool) -> str:
+        """The picture in words, for the SVG's <desc>."""
+        values = "; ".join(f"{cap} = {fixed(node.data, 4)}" for cap, node in zip(self.captions, self.order,
+                                                                                  strict=True))
+        where = "on the left" if horizontal else "at the top"
+        text = (f"{len(self.order)} nodes and {len(self.edges)} edges, inputs {where}, arrows pointing towards "
+                f"{self.name_of(self.diagram.root)}. Forward values: {values}.")
+        known = [f"{self.names[k]} {fixed(g, 4)}" for k, g in enumerate(grads) if g is not None]
+        if known:
+            text += " Gradients so far: " + ", ".join(known) + "."
+        return text
