@@ -18,7 +18,8 @@ from typing import NamedTuple
 from engine.graph import topological_order
 from engine.rules import ADD, ATOM, CODE_NAMESPACE, MUL, NEG, RULES, number, precedence
 
-_FALLBACK_ERRORS = (ArithmeticError, ValueError)
+# What the fast code raises where IEEE arithmetic would give inf or nan (overflow, log(0), x / 0).
+FALLBACK_ERRORS = (ArithmeticError, ValueError)
 
 
 class Program:
@@ -34,7 +35,7 @@ class Program:
     def __call__(self, *args):
         try:
             return self.fn(*args)
-        except _FALLBACK_ERRORS:
+        except FALLBACK_ERRORS:
             return self.safe(*args)
 
     def safe(self, *args):

@@ -2,7 +2,7 @@
 
 import math
 
-from engine.compile import compile_forward, compile_gradient
+from engine.compile import FALLBACK_ERRORS, compile_forward, compile_gradient
 from engine.value import Value
 
 LOSSES = ("bce", "mse")
@@ -39,6 +39,7 @@ class Trainer:
         if not isinstance(out, Value):
             raise ValueError("Trainer needs a model with one output")
         self._train = compile_gradient(loss_graph(out, y, loss), {"X": xs, "Y": y}, self.params)
+        self._fast = self._train.fn
         self._predict = compile_forward(out, {"X": xs}, self.params)
 
     def set_data(self, X, Y) -> None:
@@ -68,12 +69,16 @@ class Trainer:
         the update overflowed. So `math.isfinite(step())` is False exactly when the step was refused.
         """
         weights = self.weights
-        total, grads = self._train(self.X, self.Y, *weights)
+        try:  # the compiled function itself: this runs hundreds of times per frame
+            total, grads = self._fast(self.X, self.Y, *weights)
+        except FALLBACK_ERRORS:
+            total, grads = self._train.safe(self.X, self.Y, *weights)
         n = len(self.X)
         loss = total / n
         scale = self.lr / n
         new = [w - scale * g for w, g in zip(weights, grads)]  # noqa: B905 - same length by construction
-        if not (math.isfinite(loss) and all(map(math.isfinite, new))):
+        # A sum is inf/nan whenever a term is, so a finite sum clears them all; else check one by one.
+        if not math.isfinite(loss + sum(new)) and not (math.isfinite(loss) and all(map(math.isfinite, new))):
             # Report, never raise: keep the last finite weights so the page can still draw them.
             self.diverged = True
             self.message = (f"Training diverged at epoch {self.epoch + 1}: the loss became {loss} "

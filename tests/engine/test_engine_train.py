@@ -207,3 +207,9 @@ def test_an_overflowing_update_is_refused_with_a_non_finite_return():
     before = list(trainer.weights)
     result = trainer.step()  # the loss is 0.25, but lr * gradient overflows
     assert math.isnan(result) and trainer.diverged and trainer.weights == before and trainer.epoch == 0
+
+
+def test_huge_but_finite_weights_are_not_mistaken_for_divergence():
+    trainer = Trainer(MLP(2, [4], 1, seed=0), [(0.5, 0.5)], [1.0], lr=0.1, loss="mse")
+    trainer.reset([0.0, 0.0, 1e308] * 4 + [0.0] * 5)  # tanh(1e308) = 1; the weights' sum overflows
+    assert trainer.step() == 0.25 and not trainer.diverged and trainer.epoch == 1
