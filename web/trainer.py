@@ -280,6 +280,46 @@ class TrainerWidget(Widget):
             if value is not None and value >= 0 and value == int(value) and int(value) != s.seed:
                 self.change(seed=int(value))
 
+    # --- shareable links -------------------------------------------------------------------------------
+
+    def share_state(self) -> dict[str, str]:
+        """The settings that differ from the defaults: with the seed, a link replays the same run."""
+        s, d = self.settings, Settings()
+        fields = {name: text for name, text, default in (
+            ("dataset", s.dataset, d.dataset), ("lr", lr_text(s.lr), lr_text(d.lr)), ("loss", s.loss, d.loss),
+            ("seed", str(s.seed), str(d.seed)), ("speed", str(self.speed), str(DEFAULT_SPEED)),
+        ) if text != default}
+        if s.dataset == "moons":
+            fields.update({name: text for name, text, default in (
+                ("noise", f"{s.noise:.2f}", f"{d.noise:.2f}"), ("points", str(s.count), str(d.count)),
+            ) if text != default})
+        return fields
+
+    def restore_state(self, fields: dict[str, str]) -> list[str]:
+        """Apply a link's settings (each checked against its control's choices) and start that run."""
+        notices, changes = [], {}
+        for name, text in fields.items():
+            value = parse_number(text) if name not in ("dataset", "loss") else None
+            if name == "dataset" and text in DATASETS:
+                changes["dataset"] = text
+            elif name == "loss" and text in LOSSES:
+                changes["loss"] = text
+            elif name == "lr" and value in LEARNING_RATES:
+                changes["lr"] = value
+            elif name == "seed" and value is not None and 0 <= value == int(value) < 2**31:
+                changes["seed"] = int(value)
+            elif name == "noise" and value is not None and NOISE_MIN <= value <= NOISE_MAX:
+                changes["noise"] = round(round(value / NOISE_STEP) * NOISE_STEP, 2)
+            elif name == "points" and value is not None and COUNT_MIN <= value <= COUNT_MAX:
+                changes["count"] = int(round(value / COUNT_STEP) * COUNT_STEP)
+            elif name == "speed" and value is not None and value in SPEEDS:
+                self.speed = int(value)
+            else:
+                notices.append(f"ignored {self.key}.{name}={text[:20]!r}")
+        if changes:
+            self.change(**changes)
+        return notices
+
     # --- frames ----------------------------------------------------------------------------------------
 
     @property

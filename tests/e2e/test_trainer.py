@@ -188,7 +188,18 @@ def test_reduced_motion_still_trains_and_answers(new_lesson):
     button(page, "Train").click()
     expect(s.locator("#trainer-loss")).to_have_text(LOSS_BELOW_0_05, timeout=30_000)
     button(page, "Pause").click()
+    expect(button(page, "Train")).to_be_visible()  # the view after the pause, not a held one from before
     frozen = epoch(page)
     page.wait_for_timeout(400)
     assert epoch(page) == frozen > 0
+    log.assert_clean()
+
+
+def test_a_link_with_settings_opens_that_run(new_lesson):
+    page, log = new_lesson("#trainer.dataset=moons&trainer.seed=6&trainer.lr=0.5&trainer.points=100")
+    s = section(page)
+    expect(s.get_by_role("combobox", name="Dataset")).to_have_value("moons")
+    expect(s.get_by_role("spinbutton", name="Seed")).to_have_value("6")
+    expect(s.locator("output[for=trainer-lr]")).to_have_text("0.5")
+    expect(s.locator(".points circle")).to_have_count(100)
     log.assert_clean()

@@ -296,3 +296,23 @@ def test_reduced_motion_trains_at_full_rate_but_redraws_calmly():
     assert w.render() is held and w.take_pixels() == {}
     w.frame(300.0)
     assert w.render() is not held
+
+
+def test_a_shared_link_replays_the_same_run_and_refuses_odd_fields():
+    w = TrainerWidget()
+    assert w.share_state() == {}
+    change(w, "dataset", "moons")
+    change(w, "lr", lr_index(2.0))
+    change(w, "noise", 0.2)
+    click(w, "reset")
+    for _ in range(4):
+        click(w, "step")
+    fields = w.share_state()
+    assert fields == {"dataset": "moons", "lr": "2", "seed": "2", "noise": "0.20"}
+    other = TrainerWidget()
+    assert other.restore_state(fields) == []
+    for _ in range(4):
+        click(other, "step")
+    assert other.history.values == w.history.values
+    notices = other.restore_state({"lr": "7", "seed": "-1", "dataset": "spiral", "points": "9999", "x": "1"})
+    assert len(notices) == 5 and other.settings.lr == 2.0 and other.settings.seed == 2
