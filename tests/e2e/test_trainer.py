@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 LOSS_BELOW_0_05 = re.compile(r"^Loss 0\.0[0-4]\d\d$")
+
+
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """More time for each expectation: the machines running these tests are shared and often busy."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 def section(page):
