@@ -10,7 +10,12 @@ LOSSES = ("bce", "mse")
 
 def loss_graph(p: Value, y: Value, loss: str) -> Value:
     """One sample's loss as a Value graph: mean binary cross-entropy ("bce") or squared error ("mse")."""
-    if loss == "bce":
+    if loss == "bce" and p.op == "sigmoid":
+        # log(1 − σ(z)) as log(σ(−z)): 1 − p rounds to 0 once z > ~37, and then 0·log(0) made the loss NaN for a
+        # confident, correct prediction; σ(−z) stays representable up to z ≈ 745.
+        z = p.parents[0]
+        out = -(y * p.log() + (1.0 - y) * (-z).sigmoid().log())
+    elif loss == "bce":
         out = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
     elif loss == "mse":
         out = (p - y) ** 2

@@ -166,7 +166,8 @@ def test_lr_can_change_and_source_is_shown():
     src = trainer.source()
     assert "def train_step(X, Y, w1_1_1" in src and "def predict(X, w1_1_1" in src
     assert "h1_1 = tanh(z1_1)" in src and "d_w1_1_1 += d_z1_1 * x1" in src
-    assert "d_p = sub1 * (1.0 / sub2) - y * (1.0 / p)" in src  # signs folded, no -(-a)
+    assert "d_p = -y * (1.0 / p)" in src  # signs folded, no -(-a)
+    assert "sigmoid1 = 1.0 / (1.0 + exp(-(-z2_1)))" in src  # log(1 − p) taken as log(σ(−z)), stable
 
 
 def test_trainer_rejects_bad_arguments():
@@ -213,3 +214,16 @@ def test_huge_but_finite_weights_are_not_mistaken_for_divergence():
     trainer = Trainer(MLP(2, [4], 1, seed=0), [(0.5, 0.5)], [1.0], lr=0.1, loss="mse")
     trainer.reset([0.0, 0.0, 1e308] * 4 + [0.0] * 5)  # tanh(1e308) = 1; the weights' sum overflows
     assert trainer.step() == 0.25 and not trainer.diverged and trainer.epoch == 1
+
+
+def test_bce_stays_finite_for_a_confident_correct_prediction():
+    # z = 40: σ(z) rounds to exactly 1.0, so the textbook (1 − y)·log(1 − p) would be 0·log(0) = NaN
+    from engine.train import loss_graph
+
+    z = Value(40.0, label="z")
+    loss = loss_graph(z.sigmoid(), Value(1.0), "bce")
+    assert math.isfinite(loss.data) and loss.data < 1e-15
+    loss.backward()
+    assert math.isfinite(z.grad) and abs(z.grad) < 1e-15
+    wrong = loss_graph(Value(40.0).sigmoid(), Value(0.0), "bce")
+    assert wrong.data == pytest.approx(40.0)
