@@ -7,16 +7,21 @@ engine's own `backward_steps`, so the badges show exactly what the engine comput
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from engine import Value, backward_steps, topological_order
 from engine.rules import RULES, local_formula
+from web import exprpanel
+from web.codeview import Compiled
+from web.diagram import LESSON_VALUES, Diagram, Slider, expression_diagram, lesson_diagram
+from web.expr import ExprError
 from web.format import fixed, parse_number
 from web.layout import Layout, curve, layout, point_on
 from web.tree import El, h
 from web.widget import UIEvent, Widget
 
+__all__ = ["Diagram", "GraphWidget", "Player", "Slider", "lesson_diagram"]
+
 STEP_MS = 600.0  # one edge of the backward pass; the lesson's 8 edges take 4.8 s
+PASS_MAX_MS = 15_000.0  # a learner's big expression plays faster, so no pass lasts longer than this
 
 # Geometry in SVG user units (the SVG scales with its box through viewBox).
 # Each box holds three lines: caption, forward value, and the grad badge once a gradient has arrived.
@@ -37,53 +42,6 @@ CAPTIONS = {
     "sigmoid": "σ({a})",
 }
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-@dataclass(frozen=True)
-class Slider:
-    """A leaf the learner sets: its display name, range and step."""
-
-    name: str
-    lo: float
-    hi: float
-    step: float
-
-    def snap(self, value: float) -> float:
-        """Onto the slider's grid, inside its range."""
-        snapped = round(self.lo + round((value - self.lo) / self.step) * self.step, 6)
-        return min(self.hi, max(self.lo, snapped))
-
-
-@dataclass(frozen=True)
-class Diagram:
-    """What the widget shows: the output Value, a display name per node, the sliders and gradient read-outs."""
-
-    root: Value
-    names: dict[int, str]  # id(Value) -> name; unnamed nodes fall back to their label
-    sliders: tuple[Slider, ...]
-    readouts: tuple[str, ...]  # names of the nodes whose ∂L/∂· is read out under the graph
-    title: str
-
-
-def lesson_diagram(w: float = 0.5, x: float = 1.0, b: float = 0.1, y: float = 1.0) -> Diagram:
-    """The lesson's neuron L = (σ(w·x + b) − y*)², with the node names of the lesson text."""
-    wv, xv, bv, yv = Value(w, label="w"), Value(x, label="x"), Value(b, label="b"), Value(y, label="y*")
-    p = wv * xv
-    z = p + bv
-    s = z.sigmoid()
-    d = s - yv
-    loss = d**2
-    named = {"w": wv, "x": xv, "b": bv, "y*": yv, "p": p, "z": z, "s": s, "d": d, "L": loss}
-    for name, node in named.items():
-        node.label = name
-    return Diagram(
-        root=loss,
-        names={id(node): name for name, node in named.items()},
-        sliders=(Slider("w", -3.0, 3.0, 0.01), Slider("x", -3.0, 3.0, 0.01), Slider("b", -3.0, 3.0, 0.01),
-                 Slider("y*", 0.0, 1.0, 0.01)),
-        readouts=("w", "x", "b"),
-        title="Computation graph of L = (σ(w·x + b) − y*)²",
-    )
 
 
 def recompute(order: list[Value]) -> None:
@@ -189,8 +147,16 @@ class GraphWidget(Widget):
     key = "graph"
 
     def __init__(self, diagram: Diagram | None = None):
-        self.diagram = diagram or lesson_diagram()
-        root = self.diagram.root
+        self.load(diagram or lesson_diagram())
+        self.draft = self.diagram.text  # what the Expression field holds; applied with Enter or "Apply"
+        self.error = ""  # why the last applied text was refused ("" when it was fine)
+        self.show_code = False
+        self.show_check = False
+
+    def load(self, diagram: Diagram) -> None:
+        """Show a new diagram: names, edges, layouts and backward steps derived from it, no pass started."""
+        self.diagram = diagram
+        root = diagram.root
         self.order = topological_order(root)
         self.index = {id(node): k for k, node in enumerate(self.order)}
         self.names = [self._name(node, k) for k, node in enumerate(self.order)]
@@ -208,9 +174,23 @@ class GraphWidget(Widget):
         self.layouts = {True: layout(sizes, self.edges, horizontal=True, **WIDE),
                         False: layout(sizes, self.edges, horizontal=False, **TALL)}
         self.steps = backward_steps(root)
-        self.player = Player(len(self.steps))
+        self.player = Player(len(self.steps), step_ms=min(STEP_MS, PASS_MAX_MS / max(len(self.steps), 1)))
         self.notice = ""  # set when a slider changes a started pass; cleared by the next button
-        self.initial = {s.name: self.by_name[s.name].data for s in self.diagram.sliders}
+        # The lesson's links carry the sliders that moved away from these.
+        self.initial = ({s.name: LESSON_VALUES[s.link] for s in diagram.sliders} if diagram.is_lesson
+                        else {s.name: self.by_name[s.name].data for s in diagram.sliders})
+        self._compiled: Compiled | None = None  # generated code, made when first needed
+
+    @property
+    def compiled(self) -> Compiled:
+        """The engine's generated forward and backward code for this diagram (compiled once per diagram)."""
+        if self._compiled is None:
+            self._compiled = Compiled(self.diagram, self.by_name)
+        return self._compiled
+
+    def values(self) -> dict[str, float]:
+        """Each variable's value, by its typed name."""
+        return {s.link: self.by_name[s.name].data for s in self.diagram.sliders}
 
     # --- names and captions ---
 
@@ -269,30 +249,70 @@ class GraphWidget(Widget):
         self.notice = ""
         self.player.reset()
 
+    def apply(self, text: str) -> bool:
+        """Show the graph of a typed expression; if it cannot be read, say why and keep the graph shown."""
+        self.draft = text
+        try:
+            diagram = expression_diagram(text, self.values())
+        except ExprError as error:
+            self.error = str(error)
+            return False
+        self.error = ""
+        self.load(diagram)
+        return True
+
+    def toggle_code(self) -> None:
+        """The "Show code" button: show or hide the generated Python."""
+        self.show_code = not self.show_code
+
+    def check(self) -> None:
+        """The "Check with finite differences" button: show the table (it then follows the sliders)."""
+        self.show_check = True
+
     def handle(self, event: UIEvent) -> None:
         if event.kind in ("input", "change") and event.name.startswith("set:"):
             value = parse_number(event.value)
             if value is not None:
                 self.set_input(event.name[4:], value)
+        elif event.name == "expr":
+            if event.kind == "input":
+                self.draft = event.value
+            elif event.kind == "key" and event.key == "Enter":
+                self.apply(event.value)
         elif event.kind == "click":
-            action = {"animate": self.animate, "step": self.step, "reset": self.reset}.get(event.name)
+            action = {"animate": self.animate, "step": self.step, "reset": self.reset, "code": self.toggle_code,
+                      "check": self.check, "apply": lambda: self.apply(self.draft)}.get(event.name)
             if action:
                 action()
 
     def share_state(self) -> dict[str, str]:
-        """Slider values that differ from where they started."""
-        return {s.name: f"{self.by_name[s.name].data:.2f}" for s in self.diagram.sliders
-                if self.by_name[s.name].data != self.initial[s.name]}
+        """The expression (unless it is the lesson's) and the slider values that differ from where they started."""
+        d = self.diagram
+        own = bool(d.text) and not d.is_lesson
+        # A learner's expression carries every slider: where a new variable starts depends on the open page.
+        fields = {"expr": d.text} if own else {}
+        fields.update({s.link: f"{self.by_name[s.name].data:.2f}" for s in d.sliders
+                       if s.link != "expr" and (own or self.by_name[s.name].data != self.initial[s.name])})
+        return fields
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
+        """The expression first (its sliders then exist), then slider values; anything odd becomes a notice."""
         notices = []
-        sliders = {s.name: s for s in self.diagram.sliders}
+        fields = dict(fields)
+        if "expr" in fields:
+            text = fields.pop("expr")
+            draft, error = self.draft, self.error
+            if not self.apply(text):
+                notices.append(f"ignored {self.key}.expr: {self.error}")
+                self.draft, self.error = draft, error  # a bad link leaves the field as the learner had it
+        sliders = {s.link: s for s in self.diagram.sliders}
         for name, text in fields.items():
-            value = parse_number(text) if name in sliders else None
-            if value is None or not sliders[name].lo <= value <= sliders[name].hi:
+            slider = sliders.get(name)
+            value = parse_number(text) if slider else None
+            if value is None or not slider.lo <= value <= slider.hi:
                 notices.append(f"ignored {self.key}.{name}={text[:20]!r}")
             else:
-                self.set_input(name, value)
+                self.set_input(slider.name, value)
         return notices
 
     @property
@@ -376,6 +396,7 @@ class GraphWidget(Widget):
     def render(self, *, ready: bool = True) -> El:
         return h(
             "div", {"class": "graph-widget"},
+            exprpanel.render_expression(self, ready),
             h("div", {"class": "controls graph-sliders"}, *[self.render_slider(i, s, ready)
                                                             for i, s in enumerate(self.diagram.sliders)]),
             self.render_buttons(ready),
@@ -386,6 +407,7 @@ class GraphWidget(Widget):
               h("span", {"class": "key-grad"}, "orange badge: gradient ∂L/∂node"), " · ",
               "highlighted: the edge the gradient is crossing"),
             h("p", {"class": "graph-explain", "id": "graph-explain", "aria-live": "polite"}, self.message()),
+            exprpanel.render_tools(self, ready),
         )
 
     def render_slider(self, i: int, slider: Slider, ready: bool) -> El:
@@ -433,7 +455,9 @@ class GraphWidget(Widget):
         for e, route in enumerate(lay.routes):
             cls = "edge active" if e == active_edge else "edge carried" if e in landed else "edge"
             marker = f"graph-{tag}-arrow-active" if e == active_edge else f"graph-{tag}-arrow"
-            edges.append(h("path", {"class": cls, "d": curve(route, horizontal), "marker-end": f"url(#{marker})"}))
+            src, dst = self.edges[e]
+            edges.append(h("path", {"class": cls, "d": curve(route, horizontal), "marker-end": f"url(#{marker})",
+                                    "data-from": self.names[src], "data-to": self.names[dst]}))
         # The active edge is drawn last so it sits above the others.
         if active_edge is not None:
             edges.append(edges.pop(active_edge))
