@@ -4,7 +4,12 @@ Measures epochs per second (from the page's own epoch counter), frames per secon
 counter injected before the page loads) and the longest task (PerformanceObserver 'longtask') while training.
 Targets from issue 5: >= 600 epochs/s, >= 30 frames/s, no task over 50 ms.
 
+With --startup it instead measures time to interactive (navigation to body[data-ready], cold cache: a new
+browser context per load) of the lesson and of a bare page in a copy of the same dist/ that only boots the same
+Pyodide, interleaved, and reports medians and their ratio. Target from issue 6: the lesson within 1.25x.
+
     .venv/bin/python bench/page.py [--seconds 5] [--dataset moons] [--points 200] [--json]
+    .venv/bin/python bench/page.py --startup [--rounds 5] [--json]
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -104,13 +112,79 @@ def run(seconds: float, dataset: str, points: int) -> dict[str, object]:
     return result
 
 
+# The bare page: the lesson's CSP and nothing but Pyodide booting, so the ratio isolates what the lesson adds.
+BARE_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+connect-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; object-src 'none'; \
+require-trusted-types-for 'script'; trusted-types 'none'">
+<link rel="icon" href="data:,"><title>bare Pyodide</title><script type="module" src="bare.js"></script></head>
+<body><p>bare</p></body></html>
+"""
+BARE_JS = """const { loadPyodide } = await import("./pyodide/pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+pyodide.runPython("1 + 1");
+document.body.setAttribute("data-ready", "");
+"""
+
+
+def time_to_ready(browser, url: str) -> float:
+    """Seconds from navigation to body[data-ready] in a fresh context (empty HTTP cache)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "", timeout=90_000)
+    elapsed = time.perf_counter() - started
+    context.close()
+    return elapsed
+
+
+def startup(rounds: int) -> dict[str, object]:
+    """Lesson vs bare Pyodide boot, interleaved rounds, medians."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "dist"
+        shutil.copytree(DIST, site)
+        (site / "bare.html").write_text(BARE_HTML)
+        (site / "bare.js").write_text(BARE_JS)
+        server, url = serve_in_thread(site)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+                time_to_ready(browser, url)  # warm the OS file cache and the browser itself once
+                lesson, bare = [], []
+                for _ in range(rounds):
+                    lesson.append(time_to_ready(browser, url))
+                    bare.append(time_to_ready(browser, url + "bare.html"))
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+    lesson_s, bare_s = statistics.median(lesson), statistics.median(bare)
+    return {"rounds": rounds, "lesson_s": [round(t, 2) for t in lesson], "bare_s": [round(t, 2) for t in bare],
+            "lesson_median_s": round(lesson_s, 2), "bare_median_s": round(bare_s, 2),
+            "ratio": round(lesson_s / bare_s, 2), "meets_target": lesson_s <= 1.25 * bare_s}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the measured window")
     parser.add_argument("--dataset", choices=("moons", "xor"), default="moons")
     parser.add_argument("--points", type=int, default=200, help="number of points for moons")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--startup", action="store_true", help="time to interactive: lesson vs bare Pyodide")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for --startup")
     args = parser.parse_args()
+    if args.startup:
+        if not (DIST / "index.html").exists():
+            raise SystemExit("dist/ is missing: run `python3 build.py` first")
+        result = startup(args.rounds)
+        print(json.dumps(result) if args.json else "\n".join(f"{k:>16}: {v}" for k, v in result.items()))
+        return 0 if result["meets_target"] else 1
     result = run(args.seconds, args.dataset, args.points)
     if args.json:
         print(json.dumps(result))
