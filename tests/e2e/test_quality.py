@@ -68,6 +68,12 @@ def test_no_horizontal_scrolling_and_every_widget_fits(new_lesson, width):
     for name in WIDGETS:
         box = page.get_by_role("region", name=name, exact=True).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, name
+    # touch-sized: every visible control of the widgets is at least 44 × 44 CSS pixels
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '[id$=-mount] :is(input, select, button, textarea, [tabindex="0"])')]
+        .filter(e => e.getClientRects().length).map(e => [e.id || e.dataset.on, e.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 44 || r.height < 44).map(([name]) => name)""")
+    assert small == []
     log.assert_clean()
 
 
