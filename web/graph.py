@@ -35,6 +35,10 @@ LABEL_LINE = 18
 # bottom, the label sitting beside the edge in the gap between rows.
 WIDE = {"rank_gap": 104, "cross_gap": 26, "margin": 14}
 TALL = {"rank_gap": 48, "cross_gap": 30, "margin": 10}
+# A learner's big expression: past these widths (wide screen, phone) the drawing stops shrinking to fit and
+# is shown at BIG_SCALE in a box that scrolls sideways, so its numbers stay readable.
+BIG_WIDTH = {True: 1500, False: 420}
+BIG_SCALE = 0.75
 
 # How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.
 CAPTIONS = {
@@ -401,7 +405,10 @@ class GraphWidget(Widget):
                                                             for i, s in enumerate(self.diagram.sliders)]),
             self.render_buttons(ready),
             self.render_readouts(),
-            h("div", {"class": "graph-figure"}, self.render_svg(True), self.render_svg(False)),
+            h("div", {"class": "graph-figure", **({"tabindex": "0", "role": "group",
+                                                   "aria-label": "Graph drawing, scrolls sideways"}
+                                                  if self.is_big(True) or self.is_big(False) else {})},
+              self.render_svg(True), self.render_svg(False)),
             h("p", {"class": "graph-legend"},
               h("span", {"class": "key-fwd"}, "green: forward value"), " · ",
               h("span", {"class": "key-grad"}, "orange badge: gradient ∂L/∂node"), " · ",
@@ -473,10 +480,14 @@ class GraphWidget(Widget):
             overlay.append(self.render_label(self.edge_label(active, horizontal), point_on(route, 0.5, horizontal),
                                              lay))
         title, desc = f"graph-{tag}-title", f"graph-{tag}-desc"
+        # A drawing too wide for its screen keeps a readable scale and scrolls sideways instead of shrinking.
+        big = self.is_big(horizontal)
+        scale = BIG_SCALE if big else 1.0
         return h(
             "svg",
-            {"class": f"graph graph-{tag}", "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}",
-             "width": f"{lay.width:.0f}", "height": f"{lay.height:.0f}", "role": "img",
+            {"class": f"graph graph-{tag}" + (" graph-big" if big else ""),
+             "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}", "width": f"{lay.width * scale:.0f}",
+             "height": f"{lay.height * scale:.0f}", "role": "img",
              "aria-labelledby": f"{title} {desc}"},
             h("title", {"id": title}, self.diagram.title),
             h("desc", {"id": desc}, self.describe(grads, horizontal)),
@@ -490,6 +501,10 @@ class GraphWidget(Widget):
             h("g", {"class": "nodes"}, *nodes),
             h("g", {"class": "overlay"}, *overlay),
         )
+
+    def is_big(self, horizontal: bool) -> bool:
+        """True when the drawing would shrink below a readable size on its screen (see BIG_WIDTH)."""
+        return self.layouts[horizontal].width > BIG_WIDTH[horizontal]
 
     def render_node(self, k: int, grad: float | None, active, box) -> El:
         node = self.order[k]

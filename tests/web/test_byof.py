@@ -161,6 +161,18 @@ def test_the_biggest_expression_lays_out_and_renders_quickly():
     assert w.player.step_ms * len(w.steps) <= 15_000 + 1e-6
 
 
+def test_a_big_graph_keeps_a_readable_scale_and_scrolls_sideways():
+    small, big = GraphWidget(), typed("tanh(w*x + b)**2 + 0.1*(w*w + b*b) - log(sigmoid(x*b))")
+    figure = find_all(small.render(), lambda e: e.attr("class") == "graph-figure")[0]
+    assert figure.attr("tabindex") is None
+    assert all("graph-big" not in svg.attr("class") for svg in find_all(figure, lambda e: e.tag == "svg"))
+    figure = find_all(big.render(), lambda e: e.attr("class") == "graph-figure")[0]
+    assert figure.attr("tabindex") == "0" and figure.attr("aria-label")
+    tall = big.render_svg(False)
+    assert "graph-big" in tall.attr("class") and float(tall.attr("width")) == pytest.approx(
+        0.75 * big.layouts[False].width, abs=1)
+
+
 # --- the code view and its line mapping ---
 
 LESSON_LINES = [  # edge (child → parent) : the generated lines holding its contribution
@@ -264,6 +276,9 @@ def test_the_line_mapping_holds_for_random_expressions(text):
     except AssertionError:
         return  # too many operations: refused, nothing to map
     check_mapping(w)
+    w.show_code = w.show_check = True  # both panels draw whatever the values (inf, nan) come to
+    w.step()
+    assert "code-active" in str(w.render()) or not w.compiled.lines_for(w.steps[0])
 
 
 def test_the_line_mapping_holds_when_names_collide_with_the_compilers():
