@@ -6,6 +6,19 @@ from engine import graph
 from engine.rules import RULES
 
 
+def _operator(op: str, reflected: bool = False):
+    """The method behind one binary operator: `a op b`, or `b op a` for the reflected form (2 - v)."""
+
+    def method(self, other):
+        other = _as_value(other)
+        if other is NotImplemented:
+            return NotImplemented
+        return Value._binary(op, other, self) if reflected else Value._binary(op, self, other)
+
+    method.__name__ = f"__{'r' if reflected else ''}{op}__"
+    return method
+
+
 class Value:
     """A scalar in a DAG; each operator call makes exactly one new node, so the graph reads as written."""
 
@@ -31,37 +44,11 @@ class Value:
     def _binary(op: str, a: "Value", b: "Value") -> "Value":
         return Value(RULES[op].forward(a.data, b.data, None), op=op, parents=(a, b))
 
-    def __add__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("add", self, other)
-
-    def __radd__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("add", other, self)
-
-    def __sub__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("sub", self, other)
-
-    def __rsub__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("sub", other, self)
-
-    def __mul__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("mul", self, other)
-
-    def __rmul__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("mul", other, self)
-
-    def __truediv__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("div", self, other)
-
-    def __rtruediv__(self, other):
-        other = _as_value(other)
-        return NotImplemented if other is NotImplemented else Value._binary("div", other, self)
+    # + - * / with a Value or a number on either side: one node each (see _operator below the class).
+    __add__, __radd__ = _operator("add"), _operator("add", reflected=True)
+    __sub__, __rsub__ = _operator("sub"), _operator("sub", reflected=True)
+    __mul__, __rmul__ = _operator("mul"), _operator("mul", reflected=True)
+    __truediv__, __rtruediv__ = _operator("div"), _operator("div", reflected=True)
 
     def __pow__(self, exponent):
         # The exponent is a plain number, kept on the node (not a graph input).
