@@ -41,7 +41,7 @@ def check_grads(build, xs, rtol=1e-6, atol=1e-7):
 
 
 def apply(op: str, args, n=None):
-    """Build one node of `op` from Values through the public operators and methods."""
+    """Build one node of `op` through the public operators and methods (of Values, or of torch tensors)."""
     a = args[0]
     binary = {"add": lambda: a + args[1], "sub": lambda: a - args[1], "mul": lambda: a * args[1],
               "div": lambda: a / args[1]}
