@@ -62,3 +62,28 @@ def test_a_missing_npm_is_explained_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(build.BuildError, match=r"'npm' was not found\. Install Node\.js 18"):
         build.pyodide_dir()
+
+
+def test_serve_prints_its_url_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LESSON_DIST": str(tmp_path / "dist")}
+    server = subprocess.Popen(
+        [sys.executable, str(build.ROOT / "build.py"), "serve", "--port", "0"], env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )
+    try:
+        line = server.stdout.readline()
+        url = line.split()[4]
+        assert line.startswith("Serving the lesson at http://127.0.0.1:") and url.endswith("/")
+        with urllib.request.urlopen(url) as reply:
+            assert "h(0.70) = 0.490" in reply.read().decode()
+        server.send_signal(signal.SIGINT)
+        out, _ = server.communicate(timeout=10)
+        assert server.returncode == 0 and "Stopped." in out
+    finally:
+        server.kill()
