@@ -27,10 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build import DIST, find_chromium, serve_in_thread  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from build import CHROMIUM_ARGS, DIST, find_chromium, serve_in_thread  # noqa: E402
 
 # Runs before any page script: counts animation frames and records long tasks with their start times.
 PROBE = """

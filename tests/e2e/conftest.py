@@ -9,11 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from build import DIST, find_chromium, serve_in_thread
+from build import CHROMIUM_ARGS, DIST, find_chromium, serve_in_thread
 
-# Flags that keep Chromium from reaching for the network on its own (our machines have none).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BOOT_TIMEOUT_MS = 60_000
 
 
@@ -68,10 +65,13 @@ def browser():
         browser.close()
 
 
-def open_lesson(browser, url: str, **context_options):
-    """A new context and page at url, with its log attached, once every widget answers input."""
+def open_lesson(browser, url: str, init_script: str | None = None, **context_options):
+    """A new context and page at url (init_script runs before any page script), with its log attached, once
+    every widget answers input."""
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
     page = context.new_page()
+    if init_script:
+        page.add_init_script(init_script)
     log = PageLog(origin_of(url))
     log.watch(page)
     page.goto(url)
@@ -89,14 +89,14 @@ def lesson(browser, site):
 
 @pytest.fixture()
 def new_lesson(browser, site):
-    """A factory for fresh lesson pages: new_lesson(fragment="", **context_options) -> (page, log).
+    """A factory for fresh lesson pages: new_lesson(fragment="", init_script=None, **context_options) -> (page, log).
 
     Test modules cannot import conftest (pytest runs with --import-mode=importlib), so use this fixture for a
     page of your own, e.g. new_lesson("#chain.x=1.25") or new_lesson(reduced_motion="reduce")."""
     contexts = []
 
-    def make(fragment: str = "", **context_options):
-        context, page, log = open_lesson(browser, site + fragment, **context_options)
+    def make(fragment: str = "", init_script: str | None = None, **context_options):
+        context, page, log = open_lesson(browser, site + fragment, init_script, **context_options)
         contexts.append(context)
         return page, log
 
