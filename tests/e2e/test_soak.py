@@ -57,16 +57,9 @@ def epoch(section) -> int:
     return int(re.search(r"Epoch (\d+)", section.locator("#trainer-epoch").inner_text()).group(1))
 
 
-def test_soak_every_widget_survives_and_memory_stays_flat(browser, site):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.add_init_script(WASM_PROBE)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site)
-    expect(page.locator("body")).to_have_attribute("data-ready", "", timeout=60_000)
-    cdp = context.new_cdp_session(page)
+def test_soak_every_widget_survives_and_memory_stays_flat(new_lesson):
+    page, log = new_lesson(init_script=WASM_PROBE)
+    cdp = page.context.new_cdp_session(page)
     graph = page.get_by_role("region", name="Computation graph", exact=True)
     chain = page.get_by_role("region", name="Chain rule", exact=True)
     trainer = page.get_by_role("region", name="Trainer", exact=True)
@@ -89,7 +82,7 @@ def test_soak_every_widget_survives_and_memory_stays_flat(browser, site):
 
     growth = {k: (after[k] - before[k]) / before[k] for k in before}
     print(f"\nsoak memory before {before} after {after} growth {growth}")
-    assert errors == []
+    log.assert_clean()
     assert growth["wasm"] < 0.05 and growth["js_heap"] < 0.05
 
     # every widget still answers
@@ -103,8 +96,7 @@ def test_soak_every_widget_survives_and_memory_stays_flat(browser, site):
     n = epoch(trainer)
     trainer.get_by_role("button", name="Step", exact=True).click()
     expect(trainer.locator("#trainer-epoch")).to_contain_text(f"Epoch {n + 1}")
-    assert errors == []
-    context.close()
+    log.assert_clean()
 
 
 def train_until(trainer, target: int) -> None:
