@@ -1,10 +1,12 @@
 """Build, serve and test the lesson.
 
-    python3 build.py            build dist/: Pyodide, micropip, the app wheel, static files, pre-rendered page
+    python3 build.py            build dist/: Pyodide, the app wheel, static files, the pre-rendered page
     python3 build.py serve      build, then serve dist/ on 127.0.0.1 and print the URL (Ctrl-C stops)
     python3 build.py test       set up .venv and a headless Chromium, build, run ruff and every test
 
-Downloads (npm's Pyodide, the micropip and setuptools wheels) are cached, so a second build needs no network.
+Downloads (npm's Pyodide, the setuptools wheel that builds ours) are cached, so a second build needs no network.
+The page installs the app wheel with pyodide.loadPackage, not micropip: the wheel is pure and has no
+dependencies, and micropip's download and import alone cost about 0.4 s of every start (bench/README.md).
 """
 
 from __future__ import annotations
@@ -32,8 +34,7 @@ VENV = ROOT / ".venv"
 
 PYODIDE_VERSION = "314.0.7"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-# Wheels fetched from PyPI by exact version and checked against these hashes on every build.
-MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
+# The build backend, fetched from PyPI by exact version and checked against this hash on every build.
 SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
 MOUNT_KEYS = ("graph", "chain", "trainer")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
@@ -78,7 +79,7 @@ def pyodide_dir() -> Path:
     return folder
 
 
-def pinned_wheel(name: str, version: str, digest: str, *, python_version: str | None = None) -> Path:
+def pinned_wheel(name: str, version: str, digest: str) -> Path:
     """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256."""
     target = CACHE / "wheels" / f"{name}-{version}-py3-none-any.whl"
     if not (target.exists() and sha256(target) == digest):
@@ -86,8 +87,6 @@ def pinned_wheel(name: str, version: str, digest: str, *, python_version: str | 
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-deps",
                    "--only-binary=:all:", "-d", tmp, "--quiet"]
-            if python_version:
-                cmd += ["--python-version", python_version]
             run(cmd, what=f"pip download {name}=={version}",
                 fix="Check that pip works (python3 -m pip --version) and that PyPI is reachable.")
             got = next(Path(tmp).glob("*.whl"))
@@ -115,7 +114,7 @@ def app_wheel(out: Path) -> Path:
 
 
 def prerender(template: str, replacements: dict[str, str]) -> str:
-    """Fill the page template: each widget's initial view into its mount marker, plus the wheel URLs."""
+    """Fill the page template: each widget's initial view into its mount marker, plus the app wheel's URL."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from web.app import make_widgets
@@ -136,7 +135,6 @@ def build() -> Path:
     """Assemble dist/ from scratch and return it."""
     started = time.perf_counter()
     runtime = pyodide_dir()
-    micropip = pinned_wheel(*MICROPIP, python_version="3.14")
     staging = DIST.with_name(DIST.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "pyodide").mkdir(parents=True)
@@ -144,13 +142,11 @@ def build() -> Path:
         shutil.copy2(runtime / name, staging / "pyodide" / name)
     wheels = staging / "wheels"
     wheels.mkdir()
-    shutil.copy2(micropip, wheels / micropip.name)
     app = app_wheel(wheels)
     for path in STATIC.iterdir():
         if path.is_file() and path.name != "index.html":
             shutil.copy2(path, staging / path.name)
     page = prerender((STATIC / "index.html").read_text(encoding="utf-8"), {
-        "MICROPIP_WHEEL": f"wheels/{micropip.name}",
         "APP_WHEEL": app.relative_to(staging).as_posix(),
     })
     (staging / "index.html").write_text(page, encoding="utf-8")

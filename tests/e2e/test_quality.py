@@ -95,18 +95,20 @@ def app_wheel(copy: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("case", "damage"),
+    ("case", "damage", "names"),
     [
-        ("missing wasm", lambda d: (d / "pyodide" / "pyodide.asm.wasm").unlink()),
-        ("missing app wheel", lambda d: app_wheel(d).unlink()),
-        ("corrupt app wheel", lambda d: app_wheel(d).write_bytes(b"PK\x03\x04 not really a wheel")),
-        ("missing micropip", lambda d: next((d / "wheels").glob("micropip-*.whl")).unlink()),
+        ("missing wasm", lambda d: (d / "pyodide" / "pyodide.asm.wasm").unlink(), "pyodide/pyodide.asm.wasm"),
+        ("missing standard library", lambda d: (d / "pyodide" / "python_stdlib.zip").unlink(),
+         "Loading the Python runtime"),
+        ("missing app wheel", lambda d: app_wheel(d).unlink(), "Installing the lesson's Python code"),
+        ("corrupt app wheel", lambda d: app_wheel(d).write_bytes(b"PK\x03\x04 not really a wheel"),
+         "Installing the lesson's Python code"),
     ],
 )
-def test_boot_failures_are_explained_in_plain_words(browser, tmp_path, case, damage):
+def test_boot_failures_are_explained_in_plain_words(browser, tmp_path, case, damage, names):
     server, url = serve_in_thread(broken_copy(tmp_path, damage))
     try:
-        expect_failure_message(browser, url)
+        expect_failure_message(browser, url, names)
     finally:
         server.shutdown()
         server.server_close()
@@ -119,19 +121,21 @@ def test_a_wrong_wasm_type_is_explained(browser, tmp_path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(WrongWasmType, directory=str(copy)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        expect_failure_message(browser, f"http://127.0.0.1:{server.server_address[1]}/")
+        expect_failure_message(browser, f"http://127.0.0.1:{server.server_address[1]}/", "application/wasm")
     finally:
         server.shutdown()
         server.server_close()
 
 
-def expect_failure_message(browser, url: str) -> None:
+def expect_failure_message(browser, url: str, names: str = "") -> None:
+    """The status line says the lesson could not start, names what failed, and the preview still reads."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(url)
     status = page.locator("#status")
     expect(status).to_contain_text("The lesson could not start", timeout=31_000)
     text = status.inner_text()
+    assert names in text
     assert "Traceback" not in text and 'File "' not in text
     expect(page.locator("body")).not_to_have_attribute("data-ready", "")
     expect(page.get_by_role("region", name="Chain rule", exact=True)).to_contain_text("h(0.70) = 0.490")

@@ -49,11 +49,11 @@ def test_a_download_that_does_not_match_its_pinned_hash_stops_the_build(tmp_path
 
     def fake_download(cmd, **_):
         folder = cmd[cmd.index("-d") + 1]
-        (build.Path(folder) / "micropip-0.11.1-py3-none-any.whl").write_bytes(b"not the real wheel")
+        (build.Path(folder) / "setuptools-80.9.0-py3-none-any.whl").write_bytes(b"not the real wheel")
 
     monkeypatch.setattr(build, "run", fake_download)
-    with pytest.raises(build.BuildError, match=r"SHA-256 .* expected 768de165"):
-        build.pinned_wheel(*build.MICROPIP, python_version="3.14")
+    with pytest.raises(build.BuildError, match=r"SHA-256 .* expected 062d3422"):
+        build.pinned_wheel(*build.SETUPTOOLS)
     assert not (tmp_path / "cache" / "wheels").exists()
 
 
