@@ -3,6 +3,13 @@
 The canvas is a small grid (64×64) that CSS scales up; points are drawn on top in an SVG layer, so they stay
 crisp and exist in the pre-rendered page before Python runs. Colours go through a 256-entry table: the Python
 loop over pixels is the cost in the browser, and a table lookup per pixel is the cheapest loop there is.
+
+The shading is a translucent tint, not an opaque colour: orange or blue whose opacity grows with the model's
+confidence, over the plot's own background (the page's --bg). So one set of bytes looks right in the light and
+the dark scheme alike: a pale wash on the light page, a deep one on the dark page, never a bright square
+glaring out of a dark page. The pre-rendered PNG keeps the alpha channel, so it too follows whichever scheme
+the reader has, although the build cannot know it. The tint stays light enough that the points (coloured per
+scheme in trainer.css) keep a 3:1 contrast against every shade; tests/web/test_heatmap.py checks that.
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from web.widget import Pixels
 
 GRID = 64
 LEVELS = 256
-# Shades for p = 0 (class 0, orange), p = 0.5 (undecided, near white) and p = 1 (class 1, blue); the points
-# themselves use the saturated colours in trainer.css, so they stand out from the shading under them.
-SHADE_0 = (246, 190, 130)
-SHADE_MID = (244, 244, 242)
-SHADE_1 = (138, 182, 226)
+# Tint hues for class 0 (orange, p near 0) and class 1 (blue, p near 1); at p = 0.5 the tint is fully
+# transparent, so the undecided band shows the page's background. ALPHA_MAX (of 255) is the opacity at full
+# confidence: about a third, the most that keeps the points' 3:1 contrast in both schemes.
+TINT_0 = (224, 123, 0)
+TINT_1 = (47, 127, 214)
+ALPHA_MAX = 88
 # The SVG layer's coordinate system: one unit per CSS pixel of a 320-pixel plot, scaled with the box.
 VIEW = 320
 
@@ -51,18 +59,14 @@ class Domain:
 
 
 def shade(t: float) -> tuple[int, int, int, int]:
-    """The RGBA colour for probability t: orange through near-white to blue, opaque."""
-    if t < 0.5:
-        a, b, u = SHADE_0, SHADE_MID, t / 0.5
-    else:
-        a, b, u = SHADE_MID, SHADE_1, (t - 0.5) / 0.5
-    r, g, bl = (round(lo + (hi - lo) * u) for lo, hi in zip(a, b, strict=True))
-    return r, g, bl, 255
+    """The RGBA colour for probability t: orange below 0.5, blue above, more opaque the surer the model."""
+    hue = TINT_0 if t < 0.5 else TINT_1
+    return (*hue, round(ALPHA_MAX * min(1.0, abs(2.0 * t - 1.0))))
 
 
 # Level i covers probabilities [i/256, (i+1)/256) and is coloured at its centre.
 TABLE = [bytes(shade((i + 0.5) / LEVELS)) for i in range(LEVELS)]
-UNDECIDED = bytes((*SHADE_MID, 255))
+UNDECIDED = bytes((0, 0, 0, 0))  # a NaN shows the bare background: no class is claimed
 
 
 def boundary_rgba(probs: list[float]) -> bytes:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from web.format import MINUS, fixed
+from web.format import fixed
 from web.plot import Scale, ticks
 from web.tree import El, h
 
@@ -20,6 +20,12 @@ LEFT, RIGHT, TOP, BOTTOM = 46, 12, 10, 30
 BUCKETS = 160          # at most 2 × BUCKETS buckets, each drawn as one or two path points
 FLOOR = 1e-12          # a loss of exactly 0 is drawn here: a log axis has no zero
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+# Tick labels are 11px text (style.css). Measured in Chromium with the page's fonts: a digit is 7.0px, "k" 6.4,
+# "," and "." 3.5, "M" 9.5. A label whose estimated half-width would cross the chart's edge is anchored at that
+# edge instead of centred on its tick, so its outer end sits inside the viewBox whatever the font.
+LABEL_CHAR_W = 7.0
+WIDE_CHAR_W = {"M": 9.5}
+EDGE = 2
 
 
 class History:
@@ -93,6 +99,25 @@ def power_label(exponent: int) -> str:
     return "10" + str(exponent).translate(SUPERSCRIPT)
 
 
+def epoch_label(value: float) -> str:
+    """An epoch tick's text, short enough to sit under its tick at any count: 2,000, then 50k, then 1.5M."""
+    n = round(value)
+    if n < 10_000:
+        return f"{n:,}"
+    scaled, unit = (n / 1_000, "k") if n < 1_000_000 else (n / 1_000_000, "M")
+    return f"{scaled:,.2f}".rstrip("0").rstrip(".") + unit
+
+
+def fit_label(x: float, text: str) -> tuple[float, str]:
+    """Where a label centred on x goes so that it stays inside the chart: (x, text-anchor)."""
+    half = sum(WIDE_CHAR_W.get(c, LABEL_CHAR_W) for c in text) / 2
+    if x + half > WIDTH - EDGE:
+        return WIDTH - EDGE, "end"
+    if x - half < EDGE:
+        return EDGE, "start"
+    return x, "middle"
+
+
 def nice_extent(count: int) -> int:
     """The x axis's length in epochs: the smallest 1, 2 or 5 times a power of ten that holds count (>= 10).
 
@@ -148,7 +173,7 @@ def render_axes(sx: Scale, sy: LogScale) -> El:
     bottom, left = sy.start, sx.start
     parts: list[El] = []
     a, b = round(math.log10(sy.lo)), round(math.log10(sy.hi))
-    every = 1 if b - a <= 5 else 2  # keep labels apart when the loss spans many decades
+    every = max(1, math.ceil((b - a) / 6))  # at most seven labels, so they stay apart over many decades
     for exponent in range(a, b + 1):
         y = sy(10.0 ** exponent)
         parts.append(h("line", {"class": "grid", "x1": left, "y1": y, "x2": sx.end, "y2": y}))
@@ -157,9 +182,10 @@ def render_axes(sx: Scale, sy: LogScale) -> El:
                            power_label(exponent)))
     for value in ticks(sx.lo, sx.hi, 4):
         x = sx(value)
+        text = epoch_label(value)
+        at, anchor = fit_label(x, text)
         parts.append(h("line", {"class": "tick", "x1": x, "y1": bottom, "x2": x, "y2": bottom + 4}))
-        parts.append(h("text", {"class": "tick-label", "x": x, "y": bottom + 15, "text-anchor": "middle"},
-                           f"{value:,.0f}".replace("-", MINUS)))
+        parts.append(h("text", {"class": "tick-label", "x": at, "y": bottom + 15, "text-anchor": anchor}, text))
     parts += [
         h("line", {"class": "axis", "x1": left, "y1": bottom, "x2": sx.end, "y2": bottom}),
         h("line", {"class": "axis", "x1": left, "y1": bottom, "x2": left, "y2": sy.end}),

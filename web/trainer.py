@@ -8,6 +8,7 @@ controls keep answering. The views (controls, boundary, loss chart, network) are
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -45,6 +46,16 @@ CALM_VIEW_MS = 250.0    # with reduced motion the view refreshes four times a se
 MOVES = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
 PLOT_KEYS = " ".join([*MOVES, "Enter"])  # the page keeps these from scrolling while the plot has focus
 OVERFLOW = "the loss overflowed: the learning rate is too large — lower it and press Reset"
+# Added points travel in the link as "x,y,class" triples joined by "_", e.g. "1,1,1_-0.5,0.25,0": coordinates
+# of the plane rounded to ADDED_DECIMALS (0.01 is under a pixel of the plot), so a link holds exactly the points
+# the learner sees. At most MAX_ADDED: a few dozen are plenty to probe a boundary; 64 of the longest
+# ("-1.75,-1.75,0") take under 900 characters, under half of share.MAX_FRAGMENT, leaving room for the other
+# widgets' settings; and an epoch on XOR's 100 points plus 64 costs at most 1.64 times as much, no slowdown
+# a learner would notice at the default speed.
+MAX_ADDED = 64
+ADDED_DECIMALS = 2
+POINT_SEP = "_"
+COORDINATE = re.compile(r"-?[0-9](\.[0-9]{1,2})?")  # ASCII digits only: \d would also take other scripts'
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,45 @@ def mean_loss(probs: list[float], labels: list[float], loss: str) -> float:
             q = p if y == 1.0 else 1.0 - p  # -(y log p + (1 - y) log(1 - p)) for a 0/1 label
             total += -math.log(q) if q > 0.0 else math.inf
     return total / len(probs)
+
+
+def coordinate_text(value: float) -> str:
+    """A rounded coordinate as short as it reads: 1 for 1.00, -0.5 for -0.50."""
+    text = f"{value:.{ADDED_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def points_text(points: list[tuple[float, float, float]]) -> str:
+    """The learner's added points as link text (see MAX_ADDED)."""
+    return POINT_SEP.join(f"{coordinate_text(x)},{coordinate_text(y)},{int(label)}" for x, y, label in points)
+
+
+def read_points(text: str, domain: Domain) -> tuple[list[tuple[float, float, float]], list[str]]:
+    """Added points from link text: each must be two plain decimals inside the plot and a 0/1 class.
+
+    Anything else is left out and described in a notice; the first MAX_ADDED good points are kept.
+    """
+    if not text:
+        return [], []
+    pieces = text.split(POINT_SEP, MAX_ADDED)  # bounded work however long the text is
+    extra = len(pieces) > MAX_ADDED
+    points, bad = [], []
+    for piece in pieces[:MAX_ADDED]:
+        parts = piece.split(",")
+        if len(parts) != 3 or not all(COORDINATE.fullmatch(p) for p in parts[:2]) or parts[2] not in ("0", "1"):
+            bad.append(f"{piece[:20]!r} is not x,y,class")
+            continue
+        x, y = float(parts[0]) + 0.0, float(parts[1]) + 0.0  # + 0.0: "-0" reads as 0, as it is written
+        if not (domain.x_min <= x <= domain.x_max and domain.y_min <= y <= domain.y_max):
+            bad.append(f"{piece[:20]!r} is outside the plot")
+            continue
+        points.append((x, y, float(parts[2])))
+    notices = []
+    if bad:
+        notices.append(f"ignored {len(bad)} added point{'s' if len(bad) > 1 else ''} ({bad[0]})")
+    if extra:
+        notices.append(f"ignored the added points after the first {MAX_ADDED}")
+    return points, notices
 
 
 def lr_index(lr: float) -> int:
@@ -191,11 +241,18 @@ class TrainerWidget(Widget):
         return True
 
     def add_point(self, fx: float, fy: float, label: float) -> None:
-        """Add a learner's point under (fx, fy) of the plot; training carries on with it included."""
+        """Add a learner's point under (fx, fy) of the plot; training carries on with it included.
+
+        The point is rounded as a link writes it (0.01, under a pixel), so a shared link replays this exact run.
+        """
         if not (0.0 <= fx <= 1.0 and 0.0 <= fy <= 1.0):
             return
-        x, y = self.domain.from_unit(fx, fy)
-        self.added[self.settings.dataset].append((x, y, label))
+        added = self.added[self.settings.dataset]
+        if len(added) >= MAX_ADDED:
+            self.message = f"At most {MAX_ADDED} points can be added; press Clear points to place others."
+            return
+        x, y = (round(v, ADDED_DECIMALS) + 0.0 for v in self.domain.from_unit(fx, fy))
+        added.append((x, y, label))
         self.retrain()
 
     def clear_points(self) -> None:
@@ -293,11 +350,18 @@ class TrainerWidget(Widget):
             fields.update({name: text for name, text, default in (
                 ("noise", f"{s.noise:.2f}", f"{d.noise:.2f}"), ("points", str(s.count), str(d.count)),
             ) if text != default})
+        if self.added[s.dataset]:
+            fields["added"] = points_text(self.added[s.dataset])
         return fields
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
-        """Apply a link's settings (each checked against its control's choices) and start that run."""
+        """Apply a link's settings (each checked against its control's choices) and start that run.
+
+        Added points belong to the link's dataset, so they are read once the dataset is known.
+        """
         notices, changes = [], {}
+        fields = dict(fields)
+        added = fields.pop("added", None)
         for name, text in fields.items():
             value = parse_number(text) if name not in ("dataset", "loss") else None
             if name == "dataset" and text in DATASETS:
@@ -316,7 +380,12 @@ class TrainerWidget(Widget):
                 self.speed = int(value)
             else:
                 notices.append(f"ignored {self.key}.{name}={text[:20]!r}")
-        if changes:
+        if added is not None:
+            dataset = changes.get("dataset", self.settings.dataset)
+            points, more = read_points(added, DOMAINS[dataset])
+            self.added[dataset] = points
+            notices += [f"{self.key}.added: {notice}" for notice in more]
+        if changes or added is not None:
             self.change(**changes)
         return notices
 

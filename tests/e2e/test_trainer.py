@@ -212,3 +212,51 @@ def test_a_link_with_settings_opens_that_run(new_lesson):
     expect(s.locator("output[for=trainer-lr]")).to_have_text("0.5")
     expect(s.locator(".points circle")).to_have_count(100)
     log.assert_clean()
+
+
+def added_points(page) -> list[tuple[str, str, str]]:
+    """Where the plot draws the learner's points, and their class, as the SVG says."""
+    circles = section(page).locator(".points circle.added")
+    return sorted((c.get_attribute("cx"), c.get_attribute("cy"), c.get_attribute("class")) for c in circles.all())
+
+
+def test_a_copied_link_brings_the_added_points_and_replays_the_run(lesson, new_lesson):
+    page, log = lesson
+    s = section(page)
+    setup(page)
+    plot = s.locator(".plot-box")
+    box = plot.bounding_box()
+    plot.click(position={"x": box["width"] * 0.71, "y": box["height"] * 0.23})
+    plot.click(position={"x": box["width"] * 0.32, "y": box["height"] * 0.61}, modifiers=["Shift"])
+    s.get_by_role("group", name="Data and decision boundary").focus()
+    for key in ("ArrowLeft", "ArrowLeft", "Enter"):
+        page.keyboard.press(key)
+    expect(s.locator(".points circle.added")).to_have_count(3)
+    expect(s).to_contain_text("3 added")
+    # The page rewrites the address bar a moment after each change: wait for a link that holds all three.
+    expect(page).to_have_url(re.compile(r"#.*trainer\.added=[^&_]+_[^&_]+_[^&_]+(&|$)"))
+    link = page.url
+    seen = added_points(page)
+    total = s.locator(".points circle").count()
+
+    other, other_log = new_lesson("#" + link.split("#", 1)[1])
+    o = section(other)
+    expect(o.locator(".points circle.added")).to_have_count(3)
+    expect(o.locator(".points circle")).to_have_count(total)
+    expect(o).to_contain_text("3 added")
+    assert added_points(other) == seen
+    for p in (page, other):  # the same seed, data and points: the same run, epoch for epoch
+        for n in range(1, 6):
+            button(p, "Step").click()
+            expect(section(p).locator("#trainer-epoch")).to_have_text(f"Epoch {n}")
+    assert loss_text(other) == loss_text(page)
+    button(other, "Train").click()
+    expect(o.locator("#trainer-epoch")).to_have_text(re.compile(r"^Epoch ([2-9]\d|\d{3,})$"))  # 20 or more
+    pause_if_running(other)
+    expect(o.locator(".points circle.added")).to_have_count(3)
+    assert added_points(other) == seen
+    assert o.locator(".points circle").count() == total
+    button(page, "Clear points").click()
+    expect(s.locator(".points circle.added")).to_have_count(0)
+    log.assert_clean()
+    other_log.assert_clean()

@@ -2,19 +2,21 @@
 
 import base64
 import math
+import re
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
 from engine.nn import MLP
 from engine.train import Trainer
 from web.heatmap import (
+    ALPHA_MAX,
     GRID,
     LEVELS,
-    SHADE_0,
-    SHADE_1,
-    SHADE_MID,
+    TINT_0,
+    TINT_1,
     VIEW,
     Domain,
     boundary_rgba,
@@ -35,11 +37,12 @@ def forward(model, x1, x2):
 
 
 def colour(p):
-    """The ramp as documented: 256 levels, each coloured at its centre, orange → near white → blue."""
+    """The ramp as documented: 256 levels, each coloured at its centre, an orange or blue tint whose opacity
+    grows from nothing at p = 0.5 to ALPHA_MAX at p = 0 or 1."""
     level = min(LEVELS - 1, int(p * LEVELS))
     t = (level + 0.5) / LEVELS
-    a, b, u = (SHADE_0, SHADE_MID, 2 * t) if t < 0.5 else (SHADE_MID, SHADE_1, 2 * t - 1)
-    return bytes(round(x + (y - x) * u) for x, y in zip(a, b, strict=True)) + b"\xff"
+    hue = TINT_0 if t < 0.5 else TINT_1
+    return bytes((*hue, round(ALPHA_MAX * abs(2 * t - 1))))
 
 
 @pytest.mark.parametrize("seed", [0, 7])
@@ -61,10 +64,14 @@ def test_boundary_bytes_match_an_independent_forward_pass(seed):
 
 
 def test_ramp_ends_and_odd_values():
-    rgba = boundary_rgba([0.0, 1.0, 0.5, math.nan, 0.999999])
+    rgba = boundary_rgba([0.0, 1.0, 0.5, math.nan, 0.999999, 0.49])
     assert rgba[0:4] == colour(0.0) and rgba[4:8] == colour(1.0) == rgba[16:20]
-    assert rgba[12:16] == bytes((*SHADE_MID, 255))  # NaN is painted undecided, never an exception
+    assert rgba[12:16] == bytes(4)  # NaN is painted transparent (undecided), never an exception
     assert colour(0.0)[:3] != colour(1.0)[:3]
+    assert abs(rgba[3] - ALPHA_MAX) <= 1 and abs(rgba[7] - ALPHA_MAX) <= 1  # near-sure: (almost) the full tint
+    assert rgba[11] <= 1 and rgba[23] < 8  # undecided and nearly undecided: (almost) no tint at all
+    alphas = [boundary_rgba([i / 100])[3] for i in range(101)]
+    assert alphas[:50] == sorted(alphas[:50], reverse=True) and alphas[51:] == sorted(alphas[51:])
 
 
 def test_png_data_uri_decodes_to_the_same_pixels():
@@ -105,3 +112,61 @@ def test_points_are_placed_by_the_domain_and_outliers_skipped():
     assert (float(circles[0].attr("cx")), float(circles[0].attr("cy"))) == (VIEW / 2, VIEW / 2)
     assert (float(circles[1].attr("cx")), float(circles[1].attr("cy"))) == (VIEW * 0.75, VIEW * 0.25)
     assert "pt1" in circles[0].attr("class") and "pt0 added" in circles[1].attr("class")
+
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def css_colours(path: Path) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """The #rrggbb custom properties a stylesheet sets, for the light scheme and inside its dark-scheme block."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("@media (prefers-color-scheme: dark)")
+    depth, end = 0, start
+    for end in range(text.index("{", start), len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    found = {}
+    for scheme, part in (("light", text[:start] + text[end:]), ("dark", text[start:end])):
+        found[scheme] = {name: tuple(int(hex_[i:i + 2], 16) for i in (0, 2, 4))
+                         for name, hex_ in re.findall(r"(--[\w-]+):\s*#([0-9a-fA-F]{6})\b", part)}
+    return found
+
+
+def luminance(rgb):
+    """WCAG relative luminance of an sRGB colour."""
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def over(background, rgba):
+    """An RGBA pixel composited over an opaque background, as the browser shows the canvas on the plot box."""
+    *rgb, alpha = rgba
+    return tuple(round(b + (c - b) * alpha / 255) for b, c in zip(background, rgb, strict=True))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_points_keep_a_3_to_1_contrast_on_every_shade_of_the_boundary(scheme):
+    page, trainer = css_colours(STATIC / "style.css")[scheme], css_colours(STATIC / "trainer.css")[scheme]
+    background = page["--bg"]  # the plot box's background, which the tint lets through
+    shades = [over(background, colour(i / 200)) for i in range(201)]
+    assert shades[100] == background  # undecided: the bare background
+    for name in ("--class0", "--class1"):
+        worst = min(contrast(trainer[name], shade) for shade in shades)
+        assert worst >= 3.0, (scheme, name, worst)
+
+
+def test_the_tint_is_dark_on_the_dark_page_and_pale_on_the_light_one():
+    light, dark = (css_colours(STATIC / "style.css")[s]["--bg"] for s in ("light", "dark"))
+    for p in (0.0, 1.0):
+        assert luminance(over(light, colour(p))) > 0.4  # a pale wash on the light page
+        assert luminance(over(dark, colour(p))) < 0.1   # a deep, quiet shade on the dark page: no glare
+        assert contrast(over(light, colour(p)), light) > 1.2 and contrast(over(dark, colour(p)), dark) > 1.2

@@ -10,10 +10,12 @@ from web.linechart import (
     BOTTOM,
     HEIGHT,
     TOP,
+    WIDTH,
     History,
     LogScale,
     chart_scales,
     decades,
+    epoch_label,
     loss_path,
     nice_extent,
     power_label,
@@ -96,3 +98,72 @@ def test_chart_is_an_image_named_training_loss_with_power_of_ten_ticks():
     assert labels[:3] == ["0.01", "0.1", "1"]
     assert "3 epochs" in text_of(find(chart, id="trainer-loss-desc"))
     assert [power_label(k) for k in (-4, -2, 0, 2, 5)] == ["10⁻⁴", "0.01", "1", "100", "10⁵"]
+
+
+# Widths of 11px tick-label characters as Chromium draws them with the page's fonts (measured: digits 7.0px,
+# "M" 9.5px, everything else narrower), rounded up; ascent and descent are under 0.8 and 0.25 of the font size.
+FONT, ASCENT, DESCENT = 11.0, 0.8, 0.25
+
+
+def text_width(text):
+    return sum(9.6 if c == "M" else 7.1 for c in text)
+
+
+class LongHistory(History):
+    """A history that claims `count` epochs while storing a few: the chart only reads the length and extremes."""
+
+    def __init__(self, count, losses):
+        super().__init__()
+        for loss in losses:
+            self.append(loss)
+        self.count = count
+
+    def __len__(self):
+        return self.count
+
+
+def label_boxes(chart):
+    """(left, right, top, bottom) of every tick label, from its position, anchor and a generous text width."""
+    boxes = []
+    for t in find_all(chart, lambda e: e.tag == "text" and e.attr("class") == "tick-label"):
+        x, y, width = float(t.attr("x")), float(t.attr("y")), text_width(text_of(t))
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[t.attr("text-anchor")]
+        boxes.append((left, left + width, y - ASCENT * FONT, y + DESCENT * FONT))
+    return boxes
+
+
+EXTENTS = [m * 10 ** k for k in range(1, 10) for m in (1, 2, 5)]  # every length the x axis takes, to 10^9
+
+
+@pytest.mark.parametrize("losses", [(0.7, 0.3, 0.02), (5.0, 1e-12), (1e300, 1e-5), (0.1,)])
+def test_tick_labels_stay_inside_the_chart_and_apart_at_any_epoch_count(losses):
+    for extent in EXTENTS:
+        for count in (extent // 2 + 1, extent + 1):  # the epoch counts that give this axis, both ends
+            chart = render_loss_chart(LongHistory(count, losses), loss_name="Squared error")
+            assert chart.attr("viewBox") == f"0 0 {WIDTH} {HEIGHT}"
+            boxes = label_boxes(chart)
+            for left, right, top, bottom in boxes:
+                assert left >= 0 and top >= 0 and right <= WIDTH and bottom <= HEIGHT, (extent, boxes)
+            row = sorted(b for b in boxes if b[2] > HEIGHT - BOTTOM)  # the epoch labels under the axis
+            assert len(row) >= 3
+            for a, b in itertools.pairwise(row):
+                assert b[0] - a[1] >= 4, (extent, row)  # at least a few pixels of air between neighbours
+            column = sorted(b for b in boxes if b[2] <= HEIGHT - BOTTOM)
+            assert all(b[2] - a[3] >= 0 for a, b in itertools.pairwise(sorted(column, key=lambda b: b[2])))
+
+
+def test_epoch_labels_are_short_and_round():
+    assert [epoch_label(v) for v in (0, 500, 1500, 9999, 10_000, 15_000, 250_000, 1_000_000, 1_500_000, 10**7)] == [
+        "0", "500", "1,500", "9,999", "10k", "15k", "250k", "1M", "1.5M", "10M"]
+    assert max(len(epoch_label(v)) for extent in EXTENTS for v in (extent, extent / 2, extent * 0.75)) <= 6
+
+
+def test_a_real_ten_thousand_epoch_history_labels_its_end_inside_the_chart():
+    history = History()
+    for i in range(10_001):
+        history.append(1.0 / (1 + i))
+    chart = render_loss_chart(history, loss_name="Binary cross-entropy")
+    labels = {text_of(t): t for t in find_all(chart, lambda e: e.tag == "text" and e.attr("class") == "tick-label")}
+    end = labels["10k"]  # 10,001 epochs: the axis runs to epoch 10,000, the label that used to poke out
+    assert end.attr("text-anchor") == "end" and float(end.attr("x")) <= WIDTH
+    assert all(right <= WIDTH for _, right, _, _ in label_boxes(chart))

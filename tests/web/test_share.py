@@ -3,7 +3,11 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from web.chain import ChainWidget
+from web.expr import MAX_LENGTH
+from web.graph import GraphWidget
 from web.share import MAX_FRAGMENT, decode, encode
+from web.trainer import MAX_ADDED, TrainerWidget, points_text
 
 
 def test_round_trip_keeps_every_field_and_reads_cleanly():
@@ -45,3 +49,22 @@ def test_any_fragment_decodes_without_raising(text):
 def test_any_fields_survive_a_round_trip(fields):
     fields = {k: v for k, v in fields.items() if v}
     assert decode(encode(fields)) == (fields, [])
+
+
+def test_a_page_at_its_longest_still_fits_in_a_link():
+    """The trainer's added points are the longest part of a link: with the cap full of the widest points, every
+    trainer setting at its longest and a long expression in the graph, the link still reads back whole."""
+    chain, graph, trainer = ChainWidget(), GraphWidget(), TrainerWidget()
+    chain.set_x(-1.99)
+    head, tail = "sin(aaaaaaaaaaaaaaaaaaaaaaa)/(bbbbbbbbbbbbbbbbbbbbbbb+cc)", "+ d*e"
+    assert graph.apply(head + " " * (MAX_LENGTH - len(head) - len(tail)) + tail)  # spaces: 3 characters each
+    for slider in graph.diagram.sliders:
+        graph.set_input(slider.name, -2.99)
+    widest = points_text([(-1.25, -1.75, 0.0)] * MAX_ADDED)
+    assert trainer.restore_state({"dataset": "moons", "lr": "0.002", "loss": "mse", "seed": str(2**31 - 1),
+                                  "speed": "100", "noise": "0.45", "points": "380", "added": widest}) == []
+    fields = {w.key: w.share_state() for w in (chain, graph, trainer)}
+    assert fields["trainer"]["added"] == widest
+    fragment = encode(fields)
+    assert len(fragment) < MAX_FRAGMENT
+    assert decode(fragment) == (fields, [])

@@ -4,14 +4,19 @@ import itertools
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.data import moons, xor
 from engine.nn import MLP
 from engine.train import Trainer
+from web import share
 from web.format import MINUS
 from web.trainer import (
     DEFAULT_SPEED,
+    DOMAINS,
     LEARNING_RATES,
+    MAX_ADDED,
     MIN_BUDGET_S,
     OVERFLOW,
     Settings,
@@ -19,6 +24,8 @@ from web.trainer import (
     base_data,
     lr_index,
     mean_loss,
+    points_text,
+    read_points,
 )
 from web.tree import El, find, find_all, text_of
 from web.widget import UIEvent
@@ -316,3 +323,142 @@ def test_a_shared_link_replays_the_same_run_and_refuses_odd_fields():
     assert other.history.values == w.history.values
     notices = other.restore_state({"lr": "7", "seed": "-1", "dataset": "spiral", "points": "9999", "x": "1"})
     assert len(notices) == 5 and other.settings.lr == 2.0 and other.settings.seed == 2
+
+
+# --- added points in shareable links ---------------------------------------------------------------------
+
+
+def through_the_address_bar(w):
+    """The widget's share fields as the page writes them into the link and reads them back."""
+    fields, notices = share.decode(share.encode({"trainer": w.share_state()}))
+    assert notices == []
+    return fields.get("trainer", {})
+
+
+def added_circles(w):
+    return [(c.attr("cx"), c.attr("cy"), c.attr("class"))
+            for c in find_all(w.render(), lambda e: e.tag == "circle" and "added" in (e.attr("class") or ""))]
+
+
+@pytest.mark.parametrize("dataset", ["xor", "moons"])
+def test_a_link_carries_the_added_points_and_replays_the_same_run(dataset):
+    w = TrainerWidget()
+    change(w, "dataset", dataset)
+    click(w, "plot", fx=0.123456, fy=0.87654)
+    click(w, "plot", fx=0.9, fy=0.02, shift=True)
+    for key in ("ArrowRight", "ArrowUp", "Enter"):
+        w.handle(UIEvent("key", "plot", key=key))
+    click(w, "plot", fx=0.0, fy=1.0, shift=True)  # a corner: the domain's edge is inside the plot
+    fields = through_the_address_bar(w)
+    assert len(fields["added"].split("_")) == 4
+    other = TrainerWidget()
+    # "added" is read after the dataset, whatever the order of the fields
+    assert other.restore_state(dict(reversed(fields.items()))) == []
+    assert other.added[dataset] == w.added[dataset] and len(w.added[dataset]) == 4
+    assert added_circles(other) == added_circles(w) and len(added_circles(w)) == 4
+    for _ in range(5):
+        click(w, "step")
+        click(other, "step")
+    assert other.history.values == w.history.values  # the same data, point for point, so the same run
+    assert added_circles(other) == added_circles(w)
+
+
+def test_a_click_is_kept_at_the_precision_a_link_writes():
+    w = TrainerWidget()
+    click(w, "plot", fx=0.3337, fy=0.6661)
+    (x, y, label), = w.added["xor"]
+    assert (x, y, label) == (-0.67, -0.66, 1.0)
+    assert w.trainer.X[-1] == (x, y)
+    assert through_the_address_bar(w)["added"] == "-0.67,-0.66,1"
+
+
+def test_added_points_are_capped_with_a_message_and_the_link_stays_short():
+    w = TrainerWidget()
+    for i in range(MAX_ADDED + 3):
+        click(w, "plot", fx=(i % 8) / 7, fy=(i // 8) / 8, shift=i % 2 == 1)
+    assert len(w.added["xor"]) == MAX_ADDED
+    assert f"At most {MAX_ADDED} points" in shown(w)
+    widest = [(-1.75, -1.75, 0.0)] * MAX_ADDED  # the longest text a point can take
+    assert read_points(points_text(widest), DOMAINS["xor"]) == (widest, [])
+    link = share.encode({"trainer": {"dataset": "moons", "added": points_text(widest)}})
+    assert len(link) < share.MAX_FRAGMENT / 2  # room for every other setting on the page
+    click(w, "clear")
+    click(w, "plot", fx=0.5, fy=0.5)
+    assert len(w.added["xor"]) == 1
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("1,1,1_-1,1,0", 2),
+    ("nan,0,1", 0), ("inf,0,1", 0), ("1e0,0,1", 0), ("0x1,0,1", 0), ("+1,0,1", 0), (".5,0,1", 0),
+    ("0.125,0,1", 0), ("\u0661,0,1", 0), (" 1,0,1", 0), ("1,0,1 ", 0), ("1,0", 0), ("1,0,1,1", 0),
+    ("1,0,2", 0), ("1,0,-1", 0), ("1,0,1.0", 0), ("1,0,", 0), ("3,0,1", 0), ("0,-2.01,0", 0),
+    ("1,1,1__0,0,0", 2), ("1,1,1_nan,nan,1_0,0,0", 2), ("2,-2,1_-2,2,0", 2),
+])
+def test_the_reader_keeps_only_plain_points_inside_the_plot(text, kept):
+    points, notices = read_points(text, DOMAINS["xor"])
+    assert len(points) == kept
+    assert bool(notices) == (kept != len(text.split("_")))
+    assert all(label in (0.0, 1.0) and -2 <= x <= 2 and -2 <= y <= 2 for x, y, label in points)
+
+
+def test_too_many_points_in_a_link_keep_the_first_ones_and_say_so():
+    text = "_".join(f"0.{i:02d},0,1" for i in range(MAX_ADDED + 10))
+    points, notices = read_points(text, DOMAINS["xor"])
+    assert [x for x, _, _ in points] == [i / 100 for i in range(MAX_ADDED)]
+    assert notices == [f"ignored the added points after the first {MAX_ADDED}"]
+
+
+def test_a_bad_added_field_is_a_notice_and_the_good_points_still_arrive():
+    w = TrainerWidget()
+    notices = w.restore_state({"added": "1,1,1_9,9,1_1,1,7", "dataset": "moons"})
+    assert w.settings.dataset == "moons" and w.added["moons"] == [(1.0, 1.0, 1.0)]
+    assert len(notices) == 1 and notices[0].startswith("trainer.added: ignored 2 added points")
+    assert len(w.trainer.X) == 201
+
+
+in_plot = st.integers(-175, 225).map(lambda n: n / 100)  # the moons plot, in the link's 0.01 steps
+points = st.lists(st.tuples(st.integers(-150, 250).map(lambda n: n / 100), in_plot, st.sampled_from([0.0, 1.0])),
+                  max_size=MAX_ADDED)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points)
+def test_any_points_survive_the_link_exactly(pts):
+    fields, notices = share.decode(share.encode({"trainer": {"added": points_text(pts)}}))
+    assert notices == []
+    assert read_points(fields.get("trainer", {}).get("added", ""), DOMAINS["moons"]) == (pts, [])
+
+
+pieces = st.one_of(
+    st.text(max_size=12),
+    st.tuples(st.sampled_from(["1", "-1", "0.5", "-0", "2.25", "nan", "1e3", "-9.99", "٣", "0.001", ""]),
+              st.sampled_from(["0", "-1.75", "2.5", "inf", " 1", "3"]),
+              st.sampled_from(["0", "1", "2", "-1", "1.0", ""])).map(",".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=400), st.lists(pieces, max_size=80).map("_".join)),
+       st.sampled_from(sorted(DOMAINS)))
+def test_the_reader_never_raises_and_lets_through_only_valid_points(text, dataset):
+    domain = DOMAINS[dataset]
+    pts, notices = read_points(text, domain)
+    assert len(pts) <= MAX_ADDED and all(isinstance(n, str) for n in notices)
+    for x, y, label in pts:
+        assert math.isfinite(x) and math.isfinite(y) and label in (0.0, 1.0)
+        assert domain.x_min <= x <= domain.x_max and domain.y_min <= y <= domain.y_max
+        assert round(x, 2) == x and round(y, 2) == y
+    assert read_points(points_text(pts), domain) == (pts, [])  # what was kept writes back and reads the same
+    if not notices:
+        assert len(pts) == (len(text.split("_")) if text else 0)  # silent only when every point was taken
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["xor", "moons", "spiral"]))
+def test_a_widget_restoring_any_added_text_stays_consistent(text, dataset):
+    w = TrainerWidget()
+    notices = w.restore_state({"dataset": dataset, "added": text})
+    assert all(isinstance(n, str) for n in notices)
+    shown_dataset = w.settings.dataset
+    assert len(w.trainer.X) == len(w.base[0]) + len(w.added[shown_dataset])
+    assert len(added_circles(w)) == len(w.added[shown_dataset])
