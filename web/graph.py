@@ -39,6 +39,13 @@ TALL = {"rank_gap": 48, "cross_gap": 30, "margin": 10}
 # is shown at BIG_SCALE in a box that scrolls sideways, so its numbers stay readable.
 BIG_WIDTH = {True: 1500, False: 420}
 BIG_SCALE = 0.75
+# On a phone the top-to-bottom drawing shrinks to fit the screen below the sticky control strip, so a learner
+# sees the sliders, the buttons and the whole graph at once; but never below MIN_FIT_SCALE (14px badges stay
+# ~11px). Only drawings up to FIT_MAX_HEIGHT get that (static/graph.css floors the height at their product);
+# taller ones keep their size and scroll under the strip.
+MIN_FIT_SCALE = 0.8
+FIT_MAX_HEIGHT = 760
+STRIP_COLUMNS = 2  # sliders per row of the phone's control strip (graph.css sizes the strip by its rows)
 
 # How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.
 CAPTIONS = {
@@ -398,12 +405,16 @@ class GraphWidget(Widget):
     # --- view ---
 
     def render(self, *, ready: bool = True) -> El:
+        rows = -(-len(self.diagram.sliders) // STRIP_COLUMNS)
         return h(
-            "div", {"class": "graph-widget"},
+            "div", {"class": f"graph-widget graph-rows-{rows}"},
             exprpanel.render_expression(self, ready),
-            h("div", {"class": "controls graph-sliders"}, *[self.render_slider(i, s, ready)
-                                                            for i, s in enumerate(self.diagram.sliders)]),
-            self.render_buttons(ready),
+            # One strip for everything a learner plays with: on a phone it stays at the top of the screen while
+            # the graph scrolls under it, so w can move while the gradients are watched.
+            h("div", {"class": "graph-strip"},
+              h("div", {"class": "controls graph-sliders"}, *[self.render_slider(i, s, ready)
+                                                              for i, s in enumerate(self.diagram.sliders)]),
+              self.render_buttons(ready)),
             self.render_readouts(),
             h("div", {"class": "graph-figure", **({"tabindex": "0", "role": "group",
                                                    "aria-label": "Graph drawing, scrolls sideways"}
@@ -483,9 +494,10 @@ class GraphWidget(Widget):
         # A drawing too wide for its screen keeps a readable scale and scrolls sideways instead of shrinking.
         big = self.is_big(horizontal)
         scale = BIG_SCALE if big else 1.0
+        fit = not horizontal and not big and lay.height <= FIT_MAX_HEIGHT
         return h(
             "svg",
-            {"class": f"graph graph-{tag}" + (" graph-big" if big else ""),
+            {"class": f"graph graph-{tag}" + (" graph-big" if big else "") + (" graph-fit" if fit else ""),
              "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}", "width": f"{lay.width * scale:.0f}",
              "height": f"{lay.height * scale:.0f}", "role": "img",
              "aria-labelledby": f"{title} {desc}"},

@@ -6,6 +6,7 @@ import math
 import re
 import urllib.request
 
+import pytest
 from playwright.sync_api import expect
 
 from engine import Value, backward_steps
@@ -187,4 +188,68 @@ def test_reduced_motion_jumps_through_the_steps(new_lesson):
     button(page, "Reset").click()
     button(page, "Step").click()
     expect(explain).to_contain_text("Edge 1 of")
+    log.assert_clean()
+
+
+SMALLEST_TEXT_PX = 14  # the grad badge; every other text in the drawing is larger
+
+
+def inside(box, viewport) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5
+            and box["y"] + box["height"] <= viewport["height"] + 0.5)
+
+
+def on_screen_scale(drawing) -> float:
+    """CSS pixels per drawing unit, from the drawing's box and its viewBox."""
+    view_height = float(drawing.get_attribute("viewBox").split()[3])
+    return drawing.bounding_box()["height"] / view_height
+
+
+@pytest.mark.parametrize("size", [(390, 844), (600, 960), (800, 1280)])
+def test_on_a_phone_or_portrait_tablet_the_controls_and_the_whole_graph_share_the_screen(new_lesson, size):
+    page, log = new_lesson(viewport={"width": size[0], "height": size[1]})
+    viewport = page.viewport_size
+    drawing = section(page).get_by_role("img", name=re.compile("^Computation graph of L"))
+    expect(drawing).to_have_count(1)  # only the top-to-bottom drawing is shown here
+    drawing.scroll_into_view_if_needed()
+    step = button(page, "Step")
+    step.click()
+    step.click()
+    label = drawing.locator("g.edge-label")
+    expect(label).to_contain_text("∂d/∂s")
+    # A learner who watches the pass still has the slider and the buttons, and sees all of the graph below them.
+    for control in (slider(page, "w"), step, button(page, "Animate backward pass"), label):
+        assert inside(control.bounding_box(), viewport)
+    graph = drawing.bounding_box()
+    assert graph["y"] >= step.bounding_box()["y"] + step.bounding_box()["height"] - 0.5
+    assert inside(graph, viewport)
+    assert on_screen_scale(drawing) * SMALLEST_TEXT_PX >= 11
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+    # Moving w now reruns the pass in place: the graph and the slider stay where they were.
+    for _ in range(edge_count() - 2):
+        step.click()
+    slider(page, "w").focus()
+    page.keyboard.press("ArrowRight")
+    loss, *grads = expected(0.51, 1.0, 0.1, 1.0)
+    expect_readouts(page, loss, grads)
+    expect(drawing.locator("g.badge").filter(has_text=any_minus(num(grads[0]))).first).to_be_visible()
+    assert drawing.bounding_box() == graph and inside(slider(page, "w").bounding_box(), viewport)
+    log.assert_clean()
+
+
+def test_a_long_expression_on_a_phone_keeps_the_page_from_scrolling_sideways(new_lesson):
+    page, log = new_lesson(viewport={"width": 390, "height": 844})
+    field = section(page).get_by_role("textbox", name="Expression")
+    field.fill("sin(x*y) + exp(-x*x) * tanh(y + 2*x)")
+    field.press("Enter")
+    drawing = section(page).get_by_role("img", name=re.compile("^Computation graph of L = sin"))
+    expect(drawing).to_have_count(1)
+    drawing.scroll_into_view_if_needed()
+    button(page, "Step").click()
+    button(page, "Step").click()
+    expect(drawing.locator("g.edge-label")).to_be_visible()
+    for control in (slider(page, "x"), slider(page, "y"), button(page, "Step")):
+        assert inside(control.bounding_box(), page.viewport_size)
+    assert on_screen_scale(drawing) * SMALLEST_TEXT_PX >= 10.5  # a big drawing keeps BIG_SCALE and scrolls inside
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     log.assert_clean()

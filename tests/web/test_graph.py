@@ -1,4 +1,6 @@
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -6,7 +8,7 @@ from hypothesis import strategies as st
 
 from engine import Value, backward_steps
 from web.format import MINUS
-from web.graph import Diagram, GraphWidget, Player, Slider
+from web.graph import FIT_MAX_HEIGHT, MIN_FIT_SCALE, Diagram, GraphWidget, Player, Slider
 from web.layout import Box
 from web.tree import find_all, text_of
 from web.widget import UIEvent
@@ -345,3 +347,41 @@ def test_share_state_round_trips_slider_values_and_refuses_the_rest():
     assert fresh.restore_state({**fields, "w": "9", "q": "1", "b": "oops"}) == [
         "ignored graph.w='9'", "ignored graph.q='1'", "ignored graph.b='oops'"]
     assert readouts(fresh) == readouts(w)
+
+
+def classes(el) -> set[str]:
+    return set((el.attr("class") or "").split())
+
+
+def test_sliders_and_buttons_share_one_strip_sized_by_its_rows():
+    """The phone keeps this strip on screen; graph.css sizes it (and the room under it) by graph-rows-N."""
+    w = GraphWidget()
+    tree = w.render()
+    (strip,) = find_all(tree, lambda e: "graph-strip" in classes(e))
+    inside = find_all(strip, lambda e: e.tag in ("input", "button"))
+    assert [c.attr("type") for c in inside] == ["range"] * 4 + ["button"] * 3
+    assert [text_of(b) for b in inside[4:]] == ["Animate backward pass", "Step", "Reset"]
+    assert "graph-rows-2" in classes(tree)
+    for text, rows in (("x*y", 1), ("a*b + c", 2), ("a*b + c*d - e", 3)):
+        assert w.apply(text)
+        assert f"graph-rows-{rows}" in classes(w.render())
+
+
+def test_the_phone_drawing_fits_the_screen_only_while_its_text_stays_legible():
+    w = GraphWidget()
+    tall, wide = w.render_svg(False), w.render_svg(True)
+    assert "graph-fit" in classes(tall) and "graph-fit" not in classes(wide)
+    # A long chain is taller than FIT_MAX_HEIGHT: shrinking it to the screen would make its text too small.
+    assert w.apply("sin(sin(sin(sin(sin(sin(x))))))")
+    assert w.layouts[False].height > FIT_MAX_HEIGHT
+    assert "graph-fit" not in classes(w.render_svg(False))
+    # A wide drawing already has its own readable scale and scrolls sideways.
+    assert w.apply("sin(x*y) + exp(-x*x) * tanh(y + 2*x)")
+    assert w.is_big(False) and "graph-fit" not in classes(w.render_svg(False))
+
+
+def test_graph_css_floors_the_fitted_drawing_at_the_smallest_legible_scale():
+    css = (Path(__file__).resolve().parents[2] / "static" / "graph.css").read_text(encoding="utf-8")
+    (rule,) = re.findall(r"svg\.graph-tall\.graph-fit \{[^}]*max-height: max\([^;]*, (\d+)px\)", css)
+    assert int(rule) == round(MIN_FIT_SCALE * FIT_MAX_HEIGHT)
+    assert MIN_FIT_SCALE * 14 >= 11  # the smallest text in the drawing is the 14px badge
