@@ -61,7 +61,7 @@ def test_axe_finds_no_violations_on_the_prerendered_page(browser, site):
     context.close()
 
 
-@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("width", [320, 390, 1280])  # 320: the smallest phones still sold
 def test_no_horizontal_scrolling_and_every_widget_fits(new_lesson, width):
     page, log = new_lesson(viewport={"width": width, "height": 844})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
