@@ -89,6 +89,21 @@ def patch(mirror: Node, new: El | str, svg: bool) -> Node:
     return mirror
 
 
+def reveal(element) -> None:
+    """Scroll the element's box sideways until the element is centred in it (or as near as the box allows).
+
+    Only the box moves, never the page: scrollIntoView would also scroll the page under a learner's thumb.
+    """
+    if missing(element) or element.getClientRects().length == 0:  # absent, or in the drawing CSS hides
+        return
+    box = element.closest("[data-scrollbox]")
+    if missing(box) or box.scrollWidth <= box.clientWidth:
+        return
+    inner, outer = element.getBoundingClientRect(), box.getBoundingClientRect()
+    if inner.left < outer.left or inner.right > outer.right:
+        box.scrollLeft = box.scrollLeft + (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
+
+
 def to_event(event, target) -> UIEvent:
     """Copy what a widget needs out of a browser event (never keep the event itself)."""
     kind = "key" if event.type == "keydown" else str(event.type)
@@ -134,6 +149,8 @@ class Mount:
             self.mirror = patch(self.mirror, tree, False)
         for canvas_id, pixels in self.widget.take_pixels().items():
             self.paint(canvas_id, pixels)
+        for element_id in self.widget.take_reveal():
+            reveal(js.document.getElementById(element_id))
 
     def paint(self, canvas_id: str, pixels: Pixels) -> None:
         """Copy RGBA bytes into the canvas through one reused ImageData."""

@@ -187,6 +187,7 @@ class GraphWidget(Widget):
         self.steps = backward_steps(root)
         self.player = Player(len(self.steps), step_ms=min(STEP_MS, PASS_MAX_MS / max(len(self.steps), 1)))
         self.notice = ""  # set when a slider changes a started pass; cleared by the next button
+        self.revealed: int | None = None  # the step whose label the page last scrolled into view
         # The lesson's links carry the sliders that moved away from these.
         self.initial = ({s.name: LESSON_VALUES[s.link] for s in diagram.sliders} if diagram.is_lesson
                         else {s.name: self.by_name[s.name].data for s in diagram.sliders})
@@ -416,7 +417,7 @@ class GraphWidget(Widget):
                                                               for i, s in enumerate(self.diagram.sliders)]),
               self.render_buttons(ready)),
             self.render_readouts(),
-            h("div", {"class": "graph-figure", **({"tabindex": "0", "role": "group",
+            h("div", {"class": "graph-figure", **({"tabindex": "0", "role": "group", "data-scrollbox": "",
                                                    "aria-label": "Graph drawing, scrolls sideways"}
                                                   if self.is_big(True) or self.is_big(False) else {})},
               self.render_svg(True), self.render_svg(False)),
@@ -489,7 +490,7 @@ class GraphWidget(Widget):
                 cx, cy = point_on(route, 1.0 - p.progress, horizontal)
                 overlay.append(h("circle", {"class": "pulse", "cx": cx, "cy": cy, "r": 6}))
             overlay.append(self.render_label(self.edge_label(active, horizontal), point_on(route, 0.5, horizontal),
-                                             lay))
+                                             lay, f"graph-{tag}-label"))
         title, desc = f"graph-{tag}-title", f"graph-{tag}-desc"
         # A drawing too wide for its screen keeps a readable scale and scrolls sideways instead of shrinking.
         big = self.is_big(horizontal)
@@ -513,6 +514,16 @@ class GraphWidget(Widget):
             h("g", {"class": "nodes"}, *nodes),
             h("g", {"class": "overlay"}, *overlay),
         )
+
+    def take_reveal(self) -> list[str]:
+        """The active edge's label, once per step, in each drawing that scrolls sideways: on a phone a long
+        expression's graph is wider than the screen, and the edge being explained must not be out of sight."""
+        if self.player.active == self.revealed:
+            return []
+        self.revealed = self.player.active
+        if self.revealed is None:
+            return []
+        return [f"graph-{tag}-label" for tag, wide in (("wide", True), ("tall", False)) if self.is_big(wide)]
 
     def is_big(self, horizontal: bool) -> bool:
         """True when the drawing would shrink below a readable size on its screen (see BIG_WIDTH)."""
@@ -540,7 +551,7 @@ class GraphWidget(Widget):
                            h("text", {"x": box.cx, "y": box.top + 68.5, "text-anchor": "middle"}, text)))
         return h("g", {"class": cls}, *parts)
 
-    def render_label(self, lines: list[str], at: tuple[float, float], lay: Layout) -> El:
+    def render_label(self, lines: list[str], at: tuple[float, float], lay: Layout, label_id: str) -> El:
         """The active edge's label, a tag on the middle of the edge: the gap between columns (or rows) fits it."""
         width = max(len(line) for line in lines) * LABEL_CHAR_W + 14
         height = len(lines) * LABEL_LINE + 8
@@ -549,7 +560,7 @@ class GraphWidget(Widget):
         y = min(max(y, 2.0), lay.height - height - 2)
         texts = [h("text", {"x": x + width / 2, "y": y + 18 + i * LABEL_LINE, "text-anchor": "middle"}, line)
                  for i, line in enumerate(lines)]
-        return h("g", {"class": "edge-label"},
+        return h("g", {"class": "edge-label", "id": label_id},
                  h("rect", {"x": x, "y": y, "width": width, "height": height, "rx": 5}), *texts)
 
     def describe(self, grads: list[float | None], horizontal: bool) -> str:

@@ -60,6 +60,14 @@ class Widget:
         """Canvases whose pixels changed since the last call, by element id."""
         return {}
 
+    def take_reveal(self) -> list[str]:
+        """Ids of elements that just became what the learner should look at, once each time that changes.
+
+        The page scrolls each one's box (the nearest ancestor marked `data-scrollbox`) sideways to show it, and
+        never scrolls the page itself.
+        """
+        return []
+
     def share_state(self) -> dict[str, str]:
         """Settings that differ from the defaults, as text for a shareable link (see web.share)."""
         return {}

@@ -253,3 +253,31 @@ def test_a_long_expression_on_a_phone_keeps_the_page_from_scrolling_sideways(new
     assert on_screen_scale(drawing) * SMALLEST_TEXT_PX >= 10.5  # a big drawing keeps BIG_SCALE and scrolls inside
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     log.assert_clean()
+
+
+def test_on_a_phone_each_step_of_a_wide_graph_scrolls_its_edge_into_sight(new_lesson):
+    page, log = new_lesson(viewport={"width": 390, "height": 844})
+    text = "sin(x*y) + exp(-x*x) * tanh(y + 2*x)"
+    field = section(page).get_by_role("textbox", name="Expression")
+    field.fill(text)
+    field.press("Enter")
+    figure = section(page).get_by_role("group", name="Graph drawing, scrolls sideways")
+    expect(figure).to_be_visible()
+    figure.scroll_into_view_if_needed()
+    x, y = Value(1.0), Value(1.0)
+    steps = len(backward_steps((x * y).sin() + (-x * x).exp() * (y + 2 * x).tanh()))
+    assert page.evaluate("(f) => f.scrollWidth > f.clientWidth", figure.element_handle())  # it does scroll
+    label_in_sight = """() => {
+        const label = document.querySelector("svg.graph-tall g.edge-label");
+        if (!label) return false;  // the page draws the step on its next frame
+        const box = label.closest("[role=group]").getBoundingClientRect(), r = label.getBoundingClientRect();
+        return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+    }"""
+    positions = set()
+    for _ in range(steps):
+        button(page, "Step").click()
+        page.wait_for_function(label_in_sight, timeout=3_000)  # the box glides there unless motion is reduced
+        positions.add(page.evaluate("(f) => Math.round(f.scrollLeft)", figure.element_handle()))
+        assert page.evaluate("() => window.scrollX") == 0  # only the drawing's box moved, never the page
+    assert len(positions) > 1  # the edges are spread out: the box really had to move
+    log.assert_clean()

@@ -385,3 +385,21 @@ def test_graph_css_floors_the_fitted_drawing_at_the_smallest_legible_scale():
     (rule,) = re.findall(r"svg\.graph-tall\.graph-fit \{[^}]*max-height: max\([^;]*, (\d+)px\)", css)
     assert int(rule) == round(MIN_FIT_SCALE * FIT_MAX_HEIGHT)
     assert MIN_FIT_SCALE * 14 >= 11  # the smallest text in the drawing is the 14px badge
+
+
+def test_a_wide_drawing_asks_the_page_to_reveal_each_new_step_once():
+    w = GraphWidget()
+    w.handle(UIEvent("key", "expr", "sin(x*y) + exp(-x*x) * tanh(y + 2*x)", key="Enter"))
+    assert w.is_big(False) and w.take_reveal() == []  # nothing is active yet
+    click(w, "step")
+    ids = w.take_reveal()
+    assert ids and all(find_all(w.render(), lambda el, i=i: el.attr("id") == i) for i in ids)
+    assert w.take_reveal() == []  # once per step: the learner may scroll away meanwhile
+    click(w, "step")
+    assert w.take_reveal() == ids
+
+
+def test_the_lesson_drawing_fits_so_nothing_needs_revealing():
+    w = GraphWidget()
+    click(w, "step")
+    assert not (w.is_big(True) or w.is_big(False)) and w.take_reveal() == []
