@@ -2,7 +2,9 @@
 
 The generated function loops over the samples itself: one line per kept node forward, one accumulation per
 edge backward, single-use unnamed temporaries inlined, variables named after node labels. It is the backward
-pass written out, so `Program.source` is shown in the lesson as well as run.
+pass written out, so `Program.source` is shown in the lesson as well as run, and `Program.nodes` says, for every
+node of the traced graph, which variable and which lines of that source are its own (written down while the
+code is generated, so a viewer never has to parse the source back to find them).
 
 The fast code uses Python's own operators and `math`, which raise on overflow, log(0) or division by zero.
 When that happens the call is rerun through a second, plainer program that calls the rule table's IEEE
@@ -22,15 +24,52 @@ from engine.rules import ADD, ATOM, CODE_NAMESPACE, MUL, NEG, RULES, number, pre
 FALLBACK_ERRORS = (ArithmeticError, ValueError)
 
 
-class Program:
-    """One generated function; call it like the function its `source` defines."""
+class NodeCode(NamedTuple):
+    """Where one graph node is in a Program's source; line numbers are 1-based, as in a traceback.
 
-    def __init__(self, name: str, source: str, fn, make_safe):
+    - name: the variable that holds its value: an argument, a loop variable or an assigned name. '' for a
+      constant leaf (its number is written where it is used) and for an inlined temporary (its expression is).
+    - forward: the line its value comes from: line 1 (the def) for a parameter, the `for` line for a per-sample
+      input, its assignment for an operation with a name, the line its expression is pasted into for an inlined
+      temporary; None for a constant.
+    - grad: the variable that holds ∂root/∂node in a gradient program: d_<name> for every parameter, and for
+      the operations whose gradient gets a line of its own (labelled ones, or those with several parents to
+      feed); else ''.
+    - gradient: the lines where its gradient is made, in source order. With a variable of its own, that one
+      line (`d_w += ...` for a parameter, `d_z = ...` for an operation). Otherwise the gradient is inlined: its
+      expression (or a folded constant, as the root's 1.0) is pasted into each contribution to the node's
+      parents, so these are its parents' gradient lines, followed up as far as they are inlined too. Empty
+      for a node that depends on no parameter (the code computes no gradient for it) and in forward programs.
+    """
+
+    name: str
+    forward: int | None
+    grad: str = ""
+    gradient: tuple[int, ...] = ()
+
+
+class Program:
+    """One generated function; call it like the function its `source` defines.
+
+    `nodes` maps id(node) -> NodeCode for every node of the traced graph (ids: the graph stays the caller's,
+    a Program does not keep it alive). `forward_lines` are the lines of the forward pass (one per kept node,
+    then the line that adds the root to loss_sum or appends it to the output), `backward_lines` those of the
+    backward pass (empty for compile_forward). All refer to `source`, not to the IEEE fallback's code.
+    """
+
+    def __init__(self, name: str, source: str, fn, make_safe, nodes: dict[int, NodeCode] | None = None,
+                 forward_lines: range = range(0), backward_lines: range = range(0)):
         self.name = name
         self.source = source        # the readable fast code, for the lesson's "Show code"
         self.fn = fn                # the compiled fast function
+        self.nodes = nodes or {}
+        self.forward_lines, self.backward_lines = forward_lines, backward_lines
         self._make_safe = make_safe
         self._safe = None
+
+    def where(self, node) -> NodeCode:
+        """The variable and source lines of one node of the traced graph."""
+        return self.nodes[id(node)]
 
     def __call__(self, *args):
         try:
@@ -62,10 +101,11 @@ def compile_gradient(loss, inputs: Mapping, params: Sequence, name: str = "train
 
 def _build(root, inputs, params, name, gradient):
     plan = _Plan(root, inputs, params, name, gradient)
-    source = plan.source(safe=False)
+    source, code_map = plan.source(safe=False)
     # Written now, while the graph is as traced; compiled only if the fast code ever raises.
-    safe_source = plan.source(safe=True)
-    return Program(name, source, _exec(source, name, safe=False), lambda: _exec(safe_source, name, safe=True))
+    safe_source, _ = plan.source(safe=True)
+    return Program(name, source, _exec(source, name, safe=False), lambda: _exec(safe_source, name, safe=True),
+                   *code_map)
 
 
 def _exec(source: str, name: str, safe: bool):
@@ -167,10 +207,15 @@ class _Plan:
             self.gnames[key] = self.namer.fresh("d_" + self._var(node), "d")
         return self.gnames[key]
 
-    def source(self, safe: bool) -> str:
-        """The generated module text; `safe` calls the rule table's IEEE functions and inlines nothing."""
+    def source(self, safe: bool):
+        """The generated module text, and where each node went in it: (nodes, forward lines, backward lines).
+
+        `safe` calls the rule table's IEEE functions and inlines nothing; its text is never shown, so its map
+        is left empty.
+        """
         kept = self.kept if not safe else {id(n) for n in self.order if n.parents}
         exprs = {}  # id -> (text, precedence) of how the node's value is spelled
+        host = {}   # id of an inlined node -> the node whose expression it is pasted into
 
         def ref(node):
             if id(node) in exprs:
@@ -185,12 +230,15 @@ class _Plan:
             for key, parent, slot in zip("ab", node.parents, slots, strict=False):
                 text, prec = ref(parent)
                 parts[key] = f"({text})" if prec < slot else text
+                if id(parent) in exprs:
+                    host[id(parent)] = node
             parts.setdefault("b", "0.0")
             parts["y"] = self._var(node) if "{y}" in template else ""
             parts["n"] = "None" if node.arg is None else number(node.arg)
             return template.format(**parts)
 
         forward = []
+        assigned = {}  # id -> index in forward of a kept node's line
         for node in self.order:
             if not node.parents:
                 continue
@@ -202,6 +250,7 @@ class _Plan:
                 code, _ = self.templates[id(node)]
                 text, prec = fill(code, rule.slots, node), precedence(code)
             if id(node) in kept:
+                assigned[id(node)] = len(forward)
                 forward.append(f"{self._var(node)} = {text}")
             else:
                 exprs[id(node)] = (text, prec)
@@ -215,19 +264,56 @@ class _Plan:
         else:
             lines += ["    out = []", "    append = out.append"]
         body = "    "
+        loop_line = None
         if self.columns:  # with no per-sample inputs the body runs once
             lines.append(f"    for {self._loop_target()}:")
             body = "        "
+            loop_line = len(lines)
+        forward_from = len(lines) + 1
         lines += [body + line for line in forward]
+        backward, own = [], {}
         if self.gradient:
             lines.append(f"{body}loss_sum += {result}")
-            lines += [body + line for line in self._backward(safe)]
+            backward, own = self._backward(safe)
+        else:
+            lines.append(f"{body}append({result})")
+        backward_from = len(lines) + 1
+        lines += [body + line for line in backward]
+        if self.gradient:
             grads = ", ".join(self.gnames[id(p)] for p in self.params)
             lines.append(f"    return loss_sum, [{grads}]")
         else:
-            lines.append(f"{body}append({result})")
             lines.append("    return out")
-        return "\n".join(lines) + "\n"
+        text = "\n".join(lines) + "\n"
+        if safe:
+            return text, ({}, range(0), range(0))
+        nodes = self._code_map({key: forward_from + k for key, k in assigned.items()}, host, loop_line,
+                               {key: backward_from + k for key, k in own.items()})
+        return text, (nodes, range(forward_from, backward_from), range(backward_from, backward_from + len(backward)))
+
+    def _code_map(self, assigned, host, loop_line, own) -> dict:
+        """NodeCode for every node (see there), from the line numbers of each kept node's assignment
+        (`assigned`) and of each gradient that has a variable (`own`), both by id."""
+        forward = dict(assigned)
+        forward.update((id(p), 1) for p in self.params)
+        forward.update((id(v), loop_line) for _, leaves, _ in self.columns for v in leaves)
+        for key, user in reversed(host.items()):  # users last first, so an inlined user already has its line
+            forward[key] = forward[id(user)]
+        gradient = {key: (k,) for key, k in own.items()}
+        for node in self.order:  # parents first: an inlined gradient takes its parents' lines
+            key = id(node)
+            if key not in own and key in self.edges:
+                lines = set()
+                for i in self.edges[key]:
+                    lines.update(gradient.get(id(node.parents[i]), ()))
+                gradient[key] = tuple(sorted(lines))
+        nodes = {}
+        for node in self.order:
+            key = id(node)
+            named = key in forward and key not in host  # not a constant, not an inlined temporary
+            nodes[key] = NodeCode(self.names[key] if named else "", forward.get(key),
+                                  self.gnames[key] if key in own else "", gradient.get(key, ()))
+        return nodes
 
     def _loop_target(self) -> str:
         def target(leaves, is_tuple, nested):
@@ -242,9 +328,14 @@ class _Plan:
         targets = ", ".join(target(leaves, is_tuple, True) for _, leaves, is_tuple in self.columns)
         return f"{targets} in zip({', '.join(col for col, _, _ in self.columns)})"
 
-    def _backward(self, safe: bool) -> list[str]:
-        """One line per gradient kept; each edge's contribution is upstream * local, signs folded."""
+    def _backward(self, safe: bool) -> tuple[list[str], dict[int, int]]:
+        """One line per gradient kept; each edge's contribution is upstream * local, signs folded.
+
+        Also returns which of those lines is each node's own: id -> index, for the parameters and for the
+        operations whose gradient gets a variable.
+        """
         lines = []
+        own = {}
         contributions = {}   # id -> list of _Term
         for node in reversed(self.order):
             key = id(node)
@@ -254,11 +345,13 @@ class _Plan:
             grad = _sum(contributions.get(key, seed))
             if not node.parents:
                 if key in self.param_ids:
+                    own[key] = len(lines)
                     lines.append(f"{self.gnames[key]} {'-=' if grad.neg else '+='} {grad.text}")
                 continue
             edges = self.edges.get(key, [])
             if grad.const is None and grad.prec < ATOM and (node.label or len(edges) > 1):
                 name = self._gvar(node)
+                own[key] = len(lines)
                 lines.append(f"{name} = {_signed(grad).text}")
                 grad = _Term(name, ATOM)
             _, dcode = self.templates[key]
@@ -270,7 +363,7 @@ class _Plan:
                     template = dcode[i]
                 local = self._local(template, node)
                 contributions.setdefault(id(node.parents[i]), []).append(_mul(grad, local))
-        return lines
+        return lines, own
 
     def _local(self, template: str, node):
         """A local derivative as a _Term; every node it names is a kept variable or a literal."""

@@ -6,6 +6,7 @@ file next to the engine package and call run_all().
 
 import math
 import random
+import re
 
 from engine import Value, backward_steps, recompute, release, topological_order
 from engine.compile import compile_forward, compile_gradient
@@ -280,6 +281,86 @@ def check_compiled(program, xs, rng: random.Random, n_samples: int = 5) -> str:
     return ""
 
 
+def labelled_program(program, xs, rng: random.Random):
+    """build_program over labelled leaves, with a random third of the operations labelled too; returns
+    (root, inputs, params): the first leaves are per-sample inputs, the rest parameters."""
+    leaves = [Value(x, label=f"v{i}") for i, x in enumerate(xs)]
+    nodes = build_program(program, leaves)
+    for k, node in enumerate(nodes[len(leaves):]):
+        if rng.random() < 0.33:
+            node.label = rng.choice(("h", "z", "loss", "d_v0", f"n{k}"))  # d_v0 collides with a gradient name
+    k = rng.randint(0, len(leaves) - 1)
+    return nodes[-1], leaves[:k], leaves[k:]
+
+
+def _mentions(line: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) is not None
+
+
+def check_code_map(root, inputs, params) -> str:
+    """'' if Program.nodes of both compiled programs is a true map of their source, else a message.
+
+    Every node is mapped; every mapped line exists and names the mapped variable; a node's value is made
+    before (or, inlined, in) the line of each node that uses it; a gradient with a line of its own is made
+    after the gradient lines of every node that uses it, an inlined one in theirs; gradients exist exactly
+    for the nodes that depend on a parameter.
+    """
+    order = topological_order(root)
+    varying = {id(p) for p in params}
+    for node in order:
+        if any(id(p) in varying for p in node.parents):
+            varying.add(id(node))
+    users = {id(n): [] for n in order}
+    for node in order:
+        for parent in node.parents:
+            users[id(parent)].append(node)
+    columns = {"X": tuple(inputs)} if inputs else {}  # no inputs: the code runs once, as in the lesson's graph
+    for program in (compile_gradient(root, columns, params), compile_forward(root, columns, params)):
+        lines = ["", *program.source.splitlines()]  # 1-based
+        code = program.nodes
+        if set(code) != {id(n) for n in order}:
+            return f"{program.name}: {len(code)} nodes mapped, the graph has {len(order)}"
+        gradient = program.name == "train_step"
+        for node in order:
+            c = code[id(node)]
+            where = f"{program.name} {node.op or 'leaf'} {c}"
+            if not node.parents and not any(node is leaf for leaf in (*inputs, *params)):
+                if c != (c.name, None, "", ()) or c.name:
+                    return f"{where}: a constant has no variable and no lines"
+                continue
+            if not 1 <= c.forward < len(lines) or any(not 1 <= k < len(lines) for k in c.gradient):
+                return f"{where}: a line out of range"
+            if c.name and not _mentions(lines[c.forward], c.name):
+                return f"{where}: line {c.forward} does not name {c.name}"
+            if node.parents and c.name and not lines[c.forward].strip().startswith(f"{c.name} = "):
+                return f"{where}: line {c.forward} does not assign {c.name}"
+            if node.parents and c.forward not in program.forward_lines:
+                return f"{where}: outside the forward lines {program.forward_lines}"
+            for parent in node.parents:
+                p = code[id(parent)]
+                if p.forward is not None and not (p.forward < c.forward if p.name else p.forward == c.forward):
+                    return f"{where}: its input's value {p} is not made before it"
+            if bool(c.gradient) != (gradient and id(node) in varying):
+                return f"{where}: gradient lines {c.gradient}, but depends on a parameter: {id(node) in varying}"
+            if c.gradient != tuple(sorted(set(c.gradient))):
+                return f"{where}: gradient lines not in source order"
+            if c.grad:
+                (k,) = c.gradient
+                if not re.match(rf"{re.escape(c.grad)} [-+]?= ", lines[k].strip()):
+                    return f"{where}: line {k} does not make {c.grad}"
+                if k not in program.backward_lines:
+                    return f"{where}: outside the backward lines {program.backward_lines}"
+            for user in users[id(node)]:
+                u = code[id(user)]
+                if c.gradient and u.grad and not u.gradient[0] < c.gradient[0]:
+                    return f"{where}: made before its user's gradient {u}"
+                if c.gradient and not u.grad and not set(c.gradient) <= set(u.gradient):
+                    return f"{where}: its user's inlined gradient {u} is not in its lines"
+        if not gradient and (program.backward_lines or any(c.grad or c.gradient for c in code.values())):
+            return f"{program.name}: a forward program has no gradient lines"
+    return ""
+
+
 def check_deep_chain(n: int = 100_000) -> str:
     """'' if an n-node unary chain runs forward, backward, backward_steps and release, else a message."""
     x = Value(0.5)
@@ -335,7 +416,8 @@ def run_all(seed: int = 0, n_programs: int = 60) -> dict:
         if well_conditioned(program, xs) and program_grads_fd(program, xs) > 1.0:
             failures.append(f"random DAG gradient off: {program} at {xs}")
         failures += [m for m in (check_replay(build_program(program, map(Value, xs))[-1]),
-                                 check_compiled(program, xs, rng)) if m]
+                                 check_compiled(program, xs, rng),
+                                 check_code_map(*labelled_program(program, xs, rng))) if m]
     failures += [m for m in (check_deep_chain(), check_training()) if m]
     return {"rules": len(RULES), "rule_points": rule_points_checked, "edge_cases": len(EDGE_CASES),
             "programs": n_programs, "failures": failures}

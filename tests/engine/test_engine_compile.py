@@ -7,7 +7,7 @@ import pytest
 from engine_checks import check_compiled, random_program
 
 from engine import Value
-from engine.compile import compile_forward, compile_gradient
+from engine.compile import NodeCode, compile_forward, compile_gradient
 
 
 def lesson():
@@ -31,6 +31,31 @@ def test_source_is_named_after_labels_and_runs():
     loss, grads = program([1.0], [1.0], 0.5, 0.1)
     L.backward()
     assert loss == L.data and grads == [w.grad, b.grad]
+
+
+def test_the_program_says_where_each_node_is_in_its_source():
+    (w, x, b, y), L = lesson()
+    sub = L.parents[0]
+    sigmoid = sub.parents[0]
+    add = sigmoid.parents[0]
+    mul = add.parents[0]
+    program = compile_gradient(L, {"X": x, "Y": y}, [w, b])
+    lines = ["", *program.source.splitlines()]
+    assert lines[6].strip() == "sigmoid1 = 1.0 / (1.0 + exp(-(w * x + b)))"
+    assert lines[10].strip() == "d_add1 = 2.0 * sub1 * (sigmoid1 * (1.0 - sigmoid1))"
+    assert lines[11:13] == ["        d_b += d_add1", "        d_w += d_add1 * x"]
+    assert program.where(w) == NodeCode("w", 1, "d_w", (12,))      # an argument of the def line
+    assert program.where(y) == NodeCode("y_star", 5, "", ())       # a loop variable; no gradient needed
+    assert program.where(add) == NodeCode("", 6, "d_add1", (10,))  # inlined forward, named gradient
+    assert program.where(mul) == NodeCode("", 6, "", (12,))        # ∂L/∂(w·x) is d_add1, pasted into d_w's line
+    assert program.where(L) == NodeCode("L", 8, "", (10,))         # the root's 1.0 folds into its parent's line
+    assert program.where(sigmoid) == NodeCode("sigmoid1", 6, "", (10,))
+    assert list(program.forward_lines) == [6, 7, 8, 9] and list(program.backward_lines) == [10, 11, 12]
+    predict = compile_forward(L, {"X": x, "Y": y}, [w, b])
+    assert predict.where(sub) == NodeCode("", 5, "", ()) and predict.where(L) == NodeCode("L", 5, "", ())
+    assert predict.backward_lines == range(7, 7) and 6 in predict.forward_lines
+    c = Value(2.0)
+    assert compile_forward(w * c, {}, [w]).where(c) == NodeCode("", None, "", ())  # a constant: written as 2.0
 
 
 def test_single_use_unlabelled_temporaries_are_inlined():

@@ -5,8 +5,10 @@ import random
 from engine_checks import (
     PROGRAM_OPS,
     build_program,
+    check_code_map,
     check_compiled,
     check_replay,
+    labelled_program,
     make_program,
     program_grads_fd,
     well_conditioned,
@@ -56,3 +58,10 @@ def test_shared_nodes_appear_once_in_topological_order(raw, xs):
     assert len({id(n) for n in order}) == len(order)
     position = {id(n): i for i, n in enumerate(order)}
     assert all(position[id(p)] < position[id(n)] for n in order for p in n.parents)
+
+
+@SETTINGS
+@given(raw_ops, leaf_values, st.integers(0, 2**32 - 1))
+def test_the_code_map_places_every_node_in_the_generated_source(raw, xs, seed):
+    program = make_program(len(xs), raw)
+    assert check_code_map(*labelled_program(program, xs, random.Random(seed))) == ""

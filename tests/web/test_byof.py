@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import Value, backward_steps
-from web.codeview import gradient_lines
 from web.diagram import LESSON_TEXT
 from web.expr import MAX_OPERATIONS
 from web.format import MINUS
@@ -230,9 +229,12 @@ def check_mapping(widget):
     lines = compiled.lines
     assert compiled.own, "the mapping found nothing"
     grad_of = {}
-    for node_id, k in compiled.own.items():
-        target = lines[k].split()[0]
-        assert lines[k].split()[1] in ("=", "+=", "-="), lines[k]
+    for node_id in compiled.own:
+        code = compiled.gradient.nodes[node_id]
+        (k,) = code.gradient
+        target, op = lines[k - 1].split()[:2]
+        assert op in ("=", "+=", "-="), lines[k - 1]
+        assert target == code.grad
         grad_of[node_id] = target
     returned = lines[-1].split("[")[1].rstrip("]").split(", ")
     assert [grad_of[id(p)] for p in compiled.params] == returned
@@ -244,9 +246,19 @@ def check_mapping(widget):
             continue
         assert found
         if id(parent) in compiled.own:
-            assert found == (compiled.own[id(parent)],)
+            assert found == (grad_line(compiled, parent),)
         else:  # inlined: its value is pasted into its own parents' gradient lines
-            assert set(found) <= {k for p in parent.parents for k in compiled.node_lines[id(p)]}
+            assert grad_of.get(id(parent)) is None
+            assert set(found) <= {k - 1 for p in parent.parents for k in compiled.gradient.where(p).gradient}
+
+
+def grad_line(compiled, node):
+    """The 0-based line that makes node's gradient, read from the text: the one after `loss_sum +=` that sets
+    its d_ name."""
+    name = compiled.gradient.where(node).grad
+    start = next(k for k, line in enumerate(compiled.lines) if line.strip().startswith("loss_sum +="))
+    (k,) = [k for k, line in enumerate(compiled.lines) if k > start and line.split()[0] == name]
+    return k
 
 
 SMOOTH = ("sin", "cos", "tanh", "exp", "sigmoid")
@@ -288,7 +300,7 @@ def test_the_line_mapping_holds_when_names_collide_with_the_compilers():
         check_mapping(w)
 
 
-def test_a_graph_built_in_code_without_labels_shows_code_but_marks_nothing():
+def test_a_graph_built_in_code_without_labels_marks_its_lines_too():
     from web.diagram import Diagram, Slider
 
     x = Value(2.0, label="x")
@@ -296,9 +308,12 @@ def test_a_graph_built_in_code_without_labels_shows_code_but_marks_nothing():
     w = GraphWidget(Diagram(root=y, names={id(x): "x"}, sliders=(Slider("x", -3, 3, 0.5),), readouts=("x",),
                             title="t"))
     w.toggle_code()
-    w.step()
-    assert "d_x" in text_of(w.render())
-    assert gradient_lines("not python(", [], []) == ({}, {})
+    lit = []
+    while w.player.step():
+        lit.append([text.strip() for text, on in code_lines(w) if on])
+    # x*x is an unnamed temporary: its gradient (the folded 1.0) and both edges into x land in d_x's line
+    assert [line for line in lit if line] == [["d_x += x + x"]] * 3 and len(lit) == 4
+    check_mapping(w)
 
 
 # --- finite differences ---
