@@ -73,7 +73,7 @@ class Trainer:
         `message` are set, and the return value is non-finite: the loss itself, or nan if only the gradient or
         the update overflowed. So `math.isfinite(step())` is False exactly when the step was refused.
         """
-        weights = self.weights
+        weights, params = self.weights, self.params
         try:  # the compiled function itself: this runs hundreds of times per frame
             total, grads = self._fast(self.X, self.Y, *weights)
         except FALLBACK_ERRORS:
@@ -81,17 +81,23 @@ class Trainer:
         n = len(self.X)
         loss = total / n
         scale = self.lr / n
-        new = [w - scale * g for w, g in zip(weights, grads)]  # noqa: B905 - same length by construction
+        # Update and write back in one pass: on XOR's four points an epoch is a few µs, and a separate write-back
+        # loop was 6-8% of it (indexing, too, beats zipping three lists in Pyodide). A refused step puts the old
+        # weights back (below), which is rare.
+        new = []
+        for i in range(len(params)):
+            params[i].data = w = weights[i] - scale * grads[i]
+            new.append(w)
         # A sum is inf/nan whenever a term is, so a finite sum clears them all; else check one by one.
         if not math.isfinite(loss + sum(new)) and not (math.isfinite(loss) and all(map(math.isfinite, new))):
             # Report, never raise: keep the last finite weights so the page can still draw them.
+            for p, w in zip(params, weights):  # noqa: B905 - same length by construction
+                p.data = w
             self.diverged = True
             self.message = (f"Training diverged at epoch {self.epoch + 1}: the loss became {loss} "
                             f"(learning rate {self.lr:g} is too large?). Weights kept from epoch {self.epoch}.")
             return loss if not math.isfinite(loss) else math.nan
         self.weights = new
-        for p, w in zip(self.params, new):  # noqa: B905 - same length by construction
-            p.data = w
         self.epoch += 1
         self.losses.append(loss)
         return loss

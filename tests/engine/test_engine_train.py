@@ -152,6 +152,7 @@ def test_divergence_is_reported_not_raised():
     assert trainer.diverged and not math.isfinite(loss)
     assert "diverged" in trainer.message and "learning rate" in trainer.message
     assert all(math.isfinite(w) for w in trainer.weights)
+    assert [p.data for p in trainer.model.parameters()] == trainer.weights  # the last finite weights, both
     assert all(math.isfinite(p) for p in trainer.predict(X))
     epoch = trainer.epoch
     trainer.step()  # still no exception, still no update
@@ -208,6 +209,7 @@ def test_an_overflowing_update_is_refused_with_a_non_finite_return():
     before = list(trainer.weights)
     result = trainer.step()  # the loss is 0.25, but lr * gradient overflows
     assert math.isnan(result) and trainer.diverged and trainer.weights == before and trainer.epoch == 0
+    assert [p.data for p in trainer.model.parameters()] == before  # the model is left as it was, too
 
 
 def test_huge_but_finite_weights_are_not_mistaken_for_divergence():
