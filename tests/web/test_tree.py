@@ -1,3 +1,8 @@
+from html.parser import HTMLParser
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from web.tree import El, find, find_all, h, text_of, to_markup
 
 
@@ -19,6 +24,28 @@ def test_children_flatten_lists_and_drop_none():
 def test_markup_escapes_text_and_attributes():
     el = h("p", {"title": '"<&>'}, "<script>alert(1)</script> & co")
     assert to_markup(el) == '<p title="&quot;&lt;&amp;&gt;">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</p>'
+
+
+class Reader(HTMLParser):
+    """What a browser's parser makes of markup: start tags with their attributes, and the text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_text_and_attribute_value_read_back_unchanged(text, value):
+    reader = Reader()
+    reader.feed(to_markup(h("p", {"title": value}, text)))
+    reader.close()
+    assert reader.tags == [("p", [("title", value)])] and reader.text == text
 
 
 def test_void_html_elements_and_self_closing_svg():
