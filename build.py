@@ -5,8 +5,9 @@
     python3 build.py test       set up .venv and a headless Chromium, build, run ruff and every test
 
 Downloads (npm's Pyodide, the setuptools wheel that builds ours) are cached, so a second build needs no network.
-The page installs the app wheel with pyodide.loadPackage, not micropip: the wheel is pure and has no
-dependencies, and micropip's download and import alone cost about 0.4 s of every start (bench/README.md).
+The page unpacks the app wheel into site-packages itself (pyodide.unpackArchive), with neither micropip nor
+loadPackage: the wheel is pure and has no dependencies, and both import modules that Pyodide compiles from
+source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s; bench/README.md).
 """
 
 from __future__ import annotations
