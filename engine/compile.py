@@ -160,6 +160,9 @@ class _Plan:
         self.columns = [(col, tuple(v), True) if isinstance(v, Sequence) else (col, (v,), False)
                         for col, v in inputs.items()]
         self.params = list(params)
+        bad = [col for col, _, _ in self.columns if not col.isidentifier() or keyword.iskeyword(col)]
+        if bad:
+            raise ValueError(f"input names must be Python identifiers, not {bad[0]!r}")
         leaves = [v for _, vs, _ in self.columns for v in vs] + self.params
         if any(leaf.parents for leaf in leaves):
             raise ValueError("inputs and params must be leaves")
@@ -318,6 +321,8 @@ class _Plan:
     def _loop_target(self) -> str:
         def target(leaves, is_tuple, nested):
             names = ", ".join(self.names[id(v)] for v in leaves)
+            if not leaves:  # a column of empty tuples: `for () in X` unpacks each into nothing
+                return "()"
             if is_tuple and len(leaves) == 1:
                 return f"({names},)"
             return f"({names})" if nested and len(leaves) > 1 else names

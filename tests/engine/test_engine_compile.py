@@ -124,6 +124,21 @@ def test_inputs_and_params_must_be_leaves():
         compile_gradient(a * 2, {"X": a}, [a])
 
 
+def test_input_names_must_be_identifiers():
+    a, w = Value(1.0), Value(2.0)
+    for bad in ("1x", "for", "x y", ""):
+        with pytest.raises(ValueError, match="identifiers"):
+            compile_forward(a * w, {bad: a}, [w])
+
+
+def test_a_column_of_empty_items_runs_once_per_item():
+    w = Value(0.5, label="w")
+    x = Value(3.0, label="x")
+    program = compile_forward(w * 2, {"E": (), "X": x}, [w])
+    assert program([(), ()], [1.0, 2.0], 0.5) == [1.0, 1.0]
+    assert compile_gradient(w * w, {"E": ()}, [w])([(), (), ()], 0.5) == (0.75, [3.0])
+
+
 def test_a_graph_without_inputs_runs_once():
     (w, x, b, y), L = lesson()
     program = compile_gradient(L, {}, [w, x, b, y], name="backward_pass")
