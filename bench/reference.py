@@ -18,8 +18,10 @@ def bce_step(X, Y, params, lr):
         h2 = tanh(a21 * x1 + a22 * x2 + c2)
         h3 = tanh(a31 * x1 + a32 * x2 + c3)
         h4 = tanh(a41 * x1 + a42 * x2 + c4)
-        p = 1.0 / (1.0 + exp(-(v1 * h1 + v2 * h2 + v3 * h3 + v4 * h4 + c)))
-        total -= y * log(p) + (1.0 - y) * log(1.0 - p)
+        z = v1 * h1 + v2 * h2 + v3 * h3 + v4 * h4 + c
+        p = 1.0 / (1.0 + exp(-z))
+        # log(1 − p) as log(σ(−z)), as the engine computes it: 1 − p rounds to 0 for a confident output
+        total -= y * log(p) + (1.0 - y) * log(1.0 / (1.0 + exp(z)))
         dz = p - y  # d(bce)/dz for a sigmoid output, simplified by hand
         gv1 += dz * h1
         gv2 += dz * h2
