@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine import Value, topological_order
+from engine import Value
 from engine.compile import Program, compile_forward, compile_gradient
 from web.diagram import Diagram
 from web.tree import El, h
@@ -28,14 +28,12 @@ class Compiled:
         self.gradient: Program = compile_gradient(root, {}, self.params, GRADIENT_NAME)
         self.forward: Program = compile_forward(root, {}, self.params, "forward")
         self.lines = self.gradient.source.rstrip("\n").split("\n")
-        order = topological_order(root)
+        nodes = self.gradient.nodes.items()
         # Nodes whose gradient has a line of its own (d_x += ... for a variable, d_<name> = ... for an operation).
-        self.own = {id(node) for node in order if self.gradient.where(node).grad}
-        # Nodes that depend on a variable: only their gradients are computed, other edges are left out.
-        self.varying = {id(p) for p in self.params}
-        for node in order:
-            if any(id(p) in self.varying for p in node.parents):
-                self.varying.add(id(node))
+        self.own = {key for key, code in nodes if code.grad}
+        # Nodes that depend on a variable: only their gradients are computed (they are the nodes the program
+        # gives gradient lines), so edges into any other node are left out of the code.
+        self.varying = {key for key, code in nodes if code.gradient}
 
     def lines_for(self, step) -> tuple[int, ...]:
         """The 0-based lines where a backward step's contribution is added (none for an edge into a constant)."""

@@ -76,8 +76,6 @@ def code_note(widget: GraphWidget) -> str:
     if id(step.parent) not in widget.compiled.varying:
         what = "is a constant" if not step.parent.parents else "depends on no variable"
         return edge + f"{parent} {what}, so the generated code needs no gradient for it and skips this edge."
-    if not lines:
-        return edge + "the generated code could not be matched to this edge."
     if id(step.parent) in widget.compiled.own:
         return edge + f"line {numbers} adds ∂L/∂{child} × ∂{child}/∂{parent} into the gradient of {parent}."
     return (edge + f"the compiler gave ∂L/∂{parent} no line of its own: it pastes that expression where it is "

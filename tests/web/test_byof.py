@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import Value, backward_steps
+from engine import Value, backward_steps, topological_order
 from web.diagram import LESSON_TEXT
 from web.expr import MAX_OPERATIONS
 from web.format import MINUS
@@ -238,10 +238,15 @@ def check_mapping(widget):
         grad_of[node_id] = target
     returned = lines[-1].split("[")[1].rstrip("]").split(", ")
     assert [grad_of[id(p)] for p in compiled.params] == returned
+    varying = {id(p) for p in compiled.params}  # worked out here, not taken from the program under test
+    for node in topological_order(widget.diagram.root):
+        if any(id(p) in varying for p in node.parents):
+            varying.add(id(node))
+    assert compiled.varying == varying
     for step in widget.steps:
         parent = step.parent
         found = compiled.lines_for(step)
-        if id(parent) not in compiled.varying:
+        if id(parent) not in varying:
             assert found == ()  # a constant, or computed from constants only: the compiler skips the edge
             continue
         assert found
