@@ -154,7 +154,12 @@ def _pow_dcode(n: float) -> str:
     return f"{number(n)} * power({{a}}, {number(n - 1)})"
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789.", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
+_SUPERSCRIPT = str.maketrans("-−0123456789.", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
+
+
+def superscript(text: str) -> str:
+    """Digits, minus signs and a decimal point as superscripts ("-10" -> "⁻¹⁰"); the page's only such table."""
+    return str(text).translate(_SUPERSCRIPT)
 
 
 def _fmt(v: float) -> str:
@@ -168,7 +173,7 @@ def _pow_human(n: float) -> str:
         return "1"
     if n == 2:
         return "2{a}"
-    exponent = f"{n - 1:g}".translate(_SUPERSCRIPT) if _is_int(n) else f"^{_fmt(n - 1)}"
+    exponent = superscript(f"{n - 1:g}") if _is_int(n) else f"^{_fmt(n - 1)}"
     return f"{_fmt(n)}{{a}}{exponent}"
 
 

@@ -1,0 +1,63 @@
+"""What every browser test needs to find and read the page as a learner does: sections and controls by role and
+accessible name (DESIGN §4), and numbers read back from the page's own way of writing them.
+
+Import it as `from tests.e2e.ui import ...` (pytest runs with --import-mode=importlib, so conftest cannot be
+imported; fixtures stay in conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+MINUS = "\u2212"
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+# A number as the page writes it: optional minus (either sign), digits, decimals, and an optional ×10ⁿ.
+NUMBER = re.compile(r"[-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:×10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|[-\u2212]?∞|NaN")
+
+
+def section(page, name: str):
+    """A widget's section by its accessible name (Chain rule, Computation graph, Trainer, Cost of a gradient)."""
+    return page.get_by_role("region", name=name, exact=True)
+
+
+def control(page, name: str, role: str, label: str):
+    """A control of a widget's section by role and exact accessible name."""
+    return section(page, name).get_by_role(role, name=label, exact=True)
+
+
+def any_minus(text: str, *, whole: bool = True) -> re.Pattern:
+    """A pattern for text that accepts '-' or the typographic minus wherever text has '-' (whole: anchored)."""
+    body = f"[-{MINUS}]".join(re.escape(part) for part in text.split("-"))
+    return re.compile(f"^{body}$" if whole else body)
+
+
+def num(value: float, digits: int) -> str:
+    """A number in the plain range of the contract's format (not scientific), written by the test itself."""
+    assert value == 0 or 1e-4 <= abs(value) < 1e6, f"{value} would be written in scientific notation"
+    text = f"{value:.{digits}f}"
+    return "0." + "0" * digits if float(text) == 0 else text
+
+
+def parse(text: str) -> float:
+    """A number as the page writes it (−0.1621, 2.42×10³⁸, −∞, NaN) as a float."""
+    text = text.strip().replace(MINUS, "-")
+    if text.endswith("∞"):
+        return float(text.replace("∞", "inf"))
+    if "×10" in text:
+        mantissa, exponent = text.split("×10")
+        return float(mantissa) * 10.0 ** int(exponent.translate(SUPERSCRIPTS))
+    return float(text)
+
+
+def numbers(text: str) -> list[float]:
+    """Every number in a text, in order (labels such as ∂L/∂w have none of their own)."""
+    return [parse(match) for match in NUMBER.findall(text)]
+
+
+def number_after(text: str, label: str) -> float:
+    """The first number after `label` in text, e.g. number_after("Epoch 12  Loss 0.0123", "Loss") == 0.0123."""
+    _, found, tail = text.partition(label)
+    assert found, f"{label!r} not in {text!r}"
+    values = numbers(tail)
+    assert values, f"no number after {label!r} in {text!r}"
+    return values[0]
