@@ -45,7 +45,7 @@ def parse(text: str) -> float:
         return float(text.replace("∞", "inf"))
     if "×10" in text:
         mantissa, exponent = text.split("×10")
-        return float(mantissa) * 10.0 ** int(exponent.translate(SUPERSCRIPTS))
+        return float(f"{mantissa}e{exponent.translate(SUPERSCRIPTS)}")  # 10.0 ** -324 would underflow
     return float(text)
 
 

@@ -34,7 +34,7 @@ def read_back(text: str) -> float:
     text = text.replace(MINUS, "-")
     if "×10" in text:
         mantissa, exponent = text.split("×10")
-        return float(mantissa) * 10 ** int(exponent.translate(SUPER))
+        return float(f"{mantissa}e{exponent.translate(SUPER)}")  # 10.0 ** -324 would underflow
     return float(text)
 
 
