@@ -160,13 +160,13 @@ def test_fallback_uses_the_graph_as_compiled():
 
 def test_a_rule_with_a_shared_value_writes_it_once_for_forward_and_backward():
     # bce_with_logits shares e = exp(-|z|) between the loss and its gradient σ(z) − y; z, pasted into its code
-    # three times, gets a variable even unlabelled, so it is computed once.
+    # several times, gets a variable even unlabelled, so it is computed once.
     w, x, y = Value(0.8, label="w"), Value(-1.5, label="x"), Value(1.0, label="y")
     z = w * x
     loss = z.bce_with_logits(y)
     program = compile_gradient(loss, {"X": x, "Y": y}, [w])
     lines = ["", *program.source.splitlines()]
-    assert lines[5:8] == ["        mul1 = w * x", "        e = exp(-abs(mul1))",
+    assert lines[5:8] == ["        mul1 = w * x", "        e = exp(-mul1 if mul1 > 0.0 else mul1)",
                           "        bce_with_logits1 = ((1.0 - y) * mul1 if mul1 > 0.0 else -y * mul1) + log1p(e)"]
     assert lines[9].strip() == "d_w += ((e if mul1 < 0.0 else 1.0) / (1.0 + e) - y) * x"
     assert program.source.count("exp(") == 1
