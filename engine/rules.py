@@ -226,7 +226,7 @@ _TABLE = (
     # what log, sigmoid and their chain would do, so the local derivative is σ(a) − b, not −b/σ(a)·σ(a)(1 − σ(a))
     # and its mirror through log(1 − σ(a)). The compiled code computes e = e^−|a| once for both:
     # σ(a) = 1/(1 + e) for a ≥ 0 and e/(1 + e) below, neither overflowing. (|a| by a conditional, not abs():
-    # a builtin call cost 4-5% of a bce epoch in Pyodide; see bench/README.md.)
+    # the builtin call cost 2-5% of a bce epoch in Pyodide; see bench/README.md.)
     Rule("bce_with_logits", 2, "BCE", lambda a, b, n: logistic_loss(a, b),
          lambda a, b, y, n: (sigmoid(a) - b, -a),
          "((1.0 - {b}) * {a} if {a} > 0.0 else -{b} * {a}) + log1p({e})", (NEG + 1, NEG + 1),
