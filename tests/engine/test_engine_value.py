@@ -221,3 +221,13 @@ def test_every_rule_is_reachable_from_value():
                  a.relu(), a.sin(), a.cos(), a.bce_with_logits(b)):
         ops.add(node.op)
     assert ops == set(RULES)
+
+
+def test_bce_with_logits_takes_a_number_or_a_value_as_target():
+    z = Value(0.0, label="z")
+    loss = z.bce_with_logits(1)  # a number becomes a constant leaf, as with the operators
+    assert loss.data == pytest.approx(math.log(2.0), rel=1e-15) and loss.parents[1].data == 1.0
+    loss.backward()
+    assert z.grad == -0.5  # σ(0) − 1
+    with pytest.raises(TypeError):
+        z.bce_with_logits("1")
