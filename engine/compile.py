@@ -1,6 +1,7 @@
 """Trace a Value graph once into straight-line Python: a forward-only and a forward + backward function.
 
-The generated function loops over the samples itself: one line per kept node forward, one accumulation per
+The generated function loops over the samples itself: one line per kept node forward (and one before it for a
+value its rule shares between forward and backward, as bce_with_logits shares e^−|z|), one accumulation per
 edge backward, single-use unnamed temporaries inlined, variables named after node labels. It is the backward
 pass written out, so `Program.source` is shown in the lesson as well as run, and `Program.nodes` says, for every
 node of the traced graph, which variable and which lines of that source are its own (written down while the
