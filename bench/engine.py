@@ -3,6 +3,7 @@
 One process, interleaved rounds (contenders take turns, in a rotating order), medians, ratios. Run:
     python3 bench/engine.py              # CPython tables (markdown)
     python3 bench/engine.py --pyodide    # also run this same file inside Pyodide under Node, with ratios
+    python3 bench/engine.py --clock cpu  # time with the process's CPU clock: steadier when others load the machine
 """
 
 import argparse
@@ -44,6 +45,20 @@ LR = 0.5
 BLOCK_SECONDS = 0.04  # each contender runs about this long per round
 
 
+def node_cpu_time() -> float:
+    """Seconds of CPU the Node process running Pyodide has used (Pyodide's process_time() is wall time)."""
+    from js import process  # only inside Pyodide
+
+    used = process.cpuUsage()
+    return (used.user + used.system) * 1e-6
+
+
+# Wall time by default. The process's CPU time leaves out the time other programs hold the core (not their
+# effect on caches), so ratios stay steadier while other work loads the machine.
+CLOCKS = {"wall": time.perf_counter, "cpu": node_cpu_time if sys.platform == "emscripten" else time.process_time}
+clock = CLOCKS["wall"]
+
+
 def engine_runner(weights, X, Y, loss):
     model = MLP(2, [4], 1, seed=0)
     for p, w in zip(model.parameters(), weights, strict=True):
@@ -52,15 +67,20 @@ def engine_runner(weights, X, Y, loss):
     return trainer.step, trainer.predict
 
 
-def hand_runner(weights, X, Y, loss):
+def hand_runner(weights, X, Y, loss, bce_step=reference.bce_step):
     state = [list(weights)]
-    step_fn = reference.bce_step if loss == "bce" else reference.mse_step
+    step_fn = bce_step if loss == "bce" else reference.mse_step
 
     def step():
         value, state[0] = step_fn(X, Y, state[0], LR)
         return value
 
     return step, lambda points: reference.predict(points, state[0])
+
+
+def two_logs_runner(weights, X, Y, loss):
+    """The earlier hand-written bce (through both logs), kept so old and new tables can be compared."""
+    return hand_runner(weights, X, Y, loss, reference.bce_step_two_logs)
 
 
 def micrograd_runner(weights, X, Y, loss):
@@ -78,12 +98,17 @@ def torch_runner(weights, X, Y, loss):
     Xt = torch.tensor(X, dtype=torch.float64)
     Yt = torch.tensor(Y, dtype=torch.float64)
 
+    def logits(inputs):
+        return torch.tanh(inputs @ W1.T + b1) @ W2 + b2
+
     def forward(inputs):
-        return torch.sigmoid(torch.tanh(inputs @ W1.T + b1) @ W2 + b2)
+        return torch.sigmoid(logits(inputs))
 
     def step():
-        p = forward(Xt)
-        value = -(Yt * torch.log(p) + (1 - Yt) * torch.log(1 - p)).mean() if loss == "bce" else ((p - Yt) ** 2).mean()
+        if loss == "bce":  # from the logit, as the engine and the hand-written epoch compute it
+            value = torch.nn.functional.binary_cross_entropy_with_logits(logits(Xt), Yt)
+        else:
+            value = ((forward(Xt) - Yt) ** 2).mean()
         value.backward()
         with torch.no_grad():
             for t in params:
@@ -98,8 +123,10 @@ def torch_runner(weights, X, Y, loss):
     return step, predict
 
 
-def contenders():
+def contenders(loss: str = "mse"):
     found = {"engine": engine_runner, "hand-written": hand_runner}
+    if loss == "bce":
+        found["two logs"] = two_logs_runner
     if micrograd_ext is not None:
         found["micrograd"] = micrograd_runner
     if torch is not None:
@@ -109,9 +136,9 @@ def contenders():
 
 def block_size(fn) -> int:
     """How many calls fill about BLOCK_SECONDS."""
-    start = time.perf_counter()
+    start = clock()
     fn()
-    once = max(time.perf_counter() - start, 1e-7)
+    once = max(clock() - start, 1e-7)
     return max(1, round(BLOCK_SECONDS / once))
 
 
@@ -123,10 +150,10 @@ def interleaved(fns: dict, rounds: int) -> dict:
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
             fn, k = fns[name], sizes[name]
-            start = time.perf_counter()
+            start = clock()
             for _ in range(k):
                 fn()
-            samples[name].append((time.perf_counter() - start) / k)
+            samples[name].append((clock() - start) / k)
     return samples
 
 
@@ -162,7 +189,7 @@ def run(rounds: int) -> dict:
     }
     results = {}
     for case, (X, Y, loss) in cases.items():
-        steps = {name: make(weights, X, Y, loss)[0] for name, make in contenders().items()}
+        steps = {name: make(weights, X, Y, loss)[0] for name, make in contenders(loss).items()}
         results[case] = interleaved(steps, rounds)
     points = grid(-1.5, 2.5, -1.0, 1.5, size=64)
     predicts = {name: make(weights, X_moons, Y_moons, "bce")[1] for name, make in contenders().items()}
@@ -183,14 +210,17 @@ def median_ratio(row: dict, a: str, b: str) -> float:
 
 def table(result: dict) -> str:
     """Markdown: median time per call, and median per-round ratios to the engine / hand-written."""
-    names = [n for n in ("engine", "hand-written", "micrograd", "torch")
+    names = [n for n in ("engine", "hand-written", "two logs", "micrograd", "torch")
              if any(n in row for row in result["cases"].values())]
     head = ["case", *names, "engine / hand-written"]
+    head += ["engine / two logs"] if "two logs" in names else []
     head += [f"{n} / engine" for n in names if n in ("micrograd", "torch")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, row in result["cases"].items():
         cells = [case, *(fmt(statistics.median(row[n])) if n in row else "–" for n in names)]
         cells.append(f"{median_ratio(row, 'engine', 'hand-written'):.2f}×")
+        if "two logs" in names:
+            cells.append(f"{median_ratio(row, 'engine', 'two logs'):.2f}×" if "two logs" in row else "–")
         cells += [f"{median_ratio(row, n, 'engine'):.1f}×" if n in row else "–" for n in names
                   if n in ("micrograd", "torch")]
         lines.append("| " + " | ".join(cells) + " |")
@@ -201,7 +231,7 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def run_in_pyodide(rounds: int) -> dict:
+def run_in_pyodide(rounds: int, clock_name: str) -> dict:
     """This file inside Pyodide under Node (bench/run_pyodide.mjs), with micrograd copied in."""
     pyodide = ROOT / "node_modules" / "pyodide"
     if not (pyodide / "pyodide.mjs").exists():
@@ -209,7 +239,7 @@ def run_in_pyodide(rounds: int) -> dict:
     # micrograd is pure Python: copy the installed package in rather than fetching it from the network
     micro_dir = str(Path(sys.modules["micrograd"].__file__).parent) if micrograd_ext else ""
     out = subprocess.run(["node", str(HERE / "run_pyodide.mjs"), str(pyodide), str(ROOT), micro_dir,
-                          str(rounds)], capture_output=True, text=True, timeout=900)
+                          str(rounds), clock_name], capture_output=True, text=True, timeout=900)
     lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
     if out.returncode or not lines:
         sys.exit(f"Pyodide run failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
@@ -218,14 +248,14 @@ def run_in_pyodide(rounds: int) -> dict:
 
 def ratio_table(cpython: dict, pyodide: dict) -> str:
     """Pyodide time / CPython time for each case and contender present in both."""
-    names = ["engine", "hand-written", "micrograd"]
+    names = ["engine", "hand-written", "two logs", "micrograd"]
     lines = ["| case | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 1)]
     for case, row in pyodide["cases"].items():
         cells = [f"{statistics.median(row[n]) / statistics.median(cpython['cases'][case][n]):.2f}×"
                  if n in row else "–" for n in names]
         lines.append(f"| {case} | " + " | ".join(cells) + " |")
     for name, t in pyodide["compile"].items():
-        lines.append(f"| compile: {name} | {t / cpython['compile'][name]:.2f}× | – | – |")
+        lines.append(f"| compile: {name} | {t / cpython['compile'][name]:.2f}× | – | – | – |")
     return "\n".join(lines)
 
 
@@ -234,16 +264,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--json", action="store_true", help="print one JSON line (RESULT ...) instead")
     parser.add_argument("--pyodide", action="store_true", help="also run inside Pyodide and compare")
+    parser.add_argument("--clock", choices=CLOCKS, default="wall", help="wall time, or the process's CPU time")
     args = parser.parse_args()
+    global clock
+    clock = CLOCKS[args.clock]
     result = run(args.rounds)
+    result["clock"] = args.clock
     if args.json:
         print("RESULT " + json.dumps(result))
         return
-    print(f"## CPython {result['python']}" + (f", torch {torch.__version__} (1 thread)" if torch else ""))
+    print(f"## CPython {result['python']}" + (f", torch {torch.__version__} (1 thread)" if torch else "")
+          + f", {args.clock} clock")
     print()
     print(table(result))
     if args.pyodide:
-        other = run_in_pyodide(args.rounds)
+        other = run_in_pyodide(args.rounds, args.clock)
         print()
         print(f"## Pyodide (Python {other['python']}) under Node {subprocess.getoutput('node --version')}")
         print()

@@ -1,6 +1,7 @@
 """Trace a Value graph once into straight-line Python: a forward-only and a forward + backward function.
 
-The generated function loops over the samples itself: one line per kept node forward, one accumulation per
+The generated function loops over the samples itself: one line per kept node forward (and one before it for a
+value its rule shares between forward and backward, as bce_with_logits shares e^−|z|), one accumulation per
 edge backward, single-use unnamed temporaries inlined, variables named after node labels. It is the backward
 pass written out, so `Program.source` is shown in the lesson as well as run, and `Program.nodes` says, for every
 node of the traced graph, which variable and which lines of that source are its own (written down while the
@@ -183,13 +184,19 @@ class _Plan:
         self.edges = {id(n): [i for i, p in enumerate(n.parents) if id(p) in self.needs_grad]
                       for n in self.order if gradient and id(n) in self.needs_grad and n.parents}
         self.templates = {id(n): RULES[n.op].templates(n.arg) for n in self.order if n.parents}
+        self.shared = {}  # id -> variable of a node's shared value (see rules.Rule.shared), named when written
         uses = {}
         referenced = set()
         for node in self.order:
             for parent in node.parents:
                 uses[id(parent)] = uses.get(id(parent), 0) + 1
             if node.parents:
-                _, dcode = self.templates[id(node)]
+                code, dcode = self.templates[id(node)]
+                # An input the forward code pastes twice (its shared value counts) gets a variable, computed once.
+                pasted = code + RULES[node.op].shared
+                for key, value in (("{a}", node.parents[0]), ("{b}", node.parents[-1])):
+                    if pasted.count(key) > 1:
+                        referenced.add(id(value))
                 for i in self.edges.get(id(node), ()):
                     for key, value in (("{a}", node.parents[0]), ("{b}", node.parents[-1]), ("{y}", node)):
                         if key in dcode[i]:
@@ -197,6 +204,13 @@ class _Plan:
         # Keep a variable for the root, labelled nodes, shared nodes and nodes the backward pass reads.
         self.kept = {id(n) for n in self.order if n.parents and (
             n is root or n.label or uses.get(id(n), 0) > 1 or id(n) in referenced)}
+
+    def _shared(self, node) -> str:
+        """The variable that holds a node's shared value ({e} in its rule's templates), or '' if it has none."""
+        key = id(node)
+        if key not in self.shared and RULES[node.op].shared:
+            self.shared[key] = self.namer.fresh("e", "e")
+        return self.shared.get(key, "")
 
     def _var(self, node) -> str:
         key = id(node)
@@ -238,6 +252,7 @@ class _Plan:
             parts.setdefault("b", "0.0")
             parts["y"] = self._var(node) if "{y}" in template else ""
             parts["n"] = "None" if node.arg is None else number(node.arg)
+            parts["e"] = self._shared(node) if "{e}" in template else ""
             return template.format(**parts)
 
         forward = []
@@ -251,6 +266,8 @@ class _Plan:
                 prec = ATOM
             else:
                 code, _ = self.templates[id(node)]
+                if rule.shared:  # its own line, before the node's: the backward pass reads it too
+                    forward.append(f"{self._shared(node)} = {fill(rule.shared, rule.slots, node)}")
                 text, prec = fill(code, rule.slots, node), precedence(code)
             if id(node) in kept:
                 assigned[id(node)] = len(forward)
@@ -383,7 +400,8 @@ class _Plan:
             return self._var(value) if (value.parents or id(value) in self.names) else number(value.data)
 
         text = template.format(a=spell(parents[0]), b=spell(parents[-1]), y=self._var(node) if "{y}" in
-                               template else "", n="None" if node.arg is None else number(node.arg))
+                               template else "", n="None" if node.arg is None else number(node.arg),
+                               e=self._shared(node) if "{e}" in template else "")
         return _Term(text, precedence(template), None, neg)
 
 

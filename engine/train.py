@@ -11,10 +11,9 @@ LOSSES = ("bce", "mse")
 def loss_graph(p: Value, y: Value, loss: str) -> Value:
     """One sample's loss as a Value graph: mean binary cross-entropy ("bce") or squared error ("mse")."""
     if loss == "bce" and p.op == "sigmoid":
-        # log(1 − σ(z)) as log(σ(−z)): 1 − p rounds to 0 once z > ~37, and then 0·log(0) made the loss NaN for a
-        # confident, correct prediction; σ(−z) stays representable up to z ≈ 745.
-        z = p.parents[0]
-        out = -(y * p.log() + (1.0 - y) * (-z).sigmoid().log())
+        # From the logit z, in one node: a stable loss (the textbook log(1 − p) is log(0) once z > ~37, a
+        # confident correct prediction) whose gradient is p − y, computed with one exp per sample.
+        out = p.parents[0].bce_with_logits(y)
     elif loss == "bce":
         out = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
     elif loss == "mse":

@@ -75,6 +75,14 @@ class Value:
         """1 / (1 + e ** -self), stable for any float."""
         return self._unary("sigmoid")
 
+    def bce_with_logits(self, target) -> "Value":
+        """Binary cross-entropy of σ(self) against target (a Value or a number), from the logit self: stable
+        for any float, with ∂/∂self = σ(self) − target (PyTorch's binary_cross_entropy_with_logits)."""
+        target = _as_value(target)
+        if target is NotImplemented:
+            raise TypeError(f"target must be a Value or a number, not {type(target).__name__}")
+        return Value._binary("bce_with_logits", self, target)
+
     def relu(self) -> "Value":
         """max(self, 0)."""
         return self._unary("relu")

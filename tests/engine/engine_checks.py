@@ -48,6 +48,12 @@ def apply(op: str, args, n=None):
               "div": lambda: a / args[1]}
     if op in binary:
         return binary[op]()
+    if op == "bce_with_logits":
+        if isinstance(a, Value):
+            return a.bce_with_logits(args[1])
+        from torch.nn.functional import binary_cross_entropy_with_logits  # a tensor: PyTorch's own
+
+        return binary_cross_entropy_with_logits(a, args[1])
     if op == "pow":
         return a ** n
     if op == "neg":
@@ -71,6 +77,7 @@ DOMAINS = {
     "relu": lambda a: abs(a) > 1e-5,
     "sin": lambda a: True,
     "cos": lambda a: True,
+    "bce_with_logits": lambda a, b: True,
 }
 EXPONENTS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, 1.0, 0.0)
 EXTRA_POINTS = (-700.0, -40.0, -20.0, 20.0, 40.0, 600.0, 1e-9, -1e-9)
@@ -80,6 +87,9 @@ def rule_points(op: str):
     """Every (args, n) the checker visits for op: a grid of ordinary points plus far-out ones."""
     rule = RULES[op]
     domain = DOMAINS[op]
+    if op == "bce_with_logits":  # logits far out too, against the targets a classifier sees
+        logits = [((a, b), None) for a in _BASE + EXTRA_POINTS for b in (0.0, 0.25, 1.0)]
+        return logits + [((a, b), None) for a in _BASE for b in _BASE]
     if rule.arity == 2:
         return [((a, b), None) for a in _BASE for b in _BASE if domain(a, b)]
     if op == "pow":
@@ -123,6 +133,17 @@ EDGE_CASES = [
     ("cos", (-math.inf,), None, math.nan, (math.nan,)),
     ("sub", (math.inf, math.inf), None, math.nan, (1.0, -1.0)),
     ("mul", (1e200, 1e200), None, math.inf, (1e200, 1e200)),
+    # the logistic loss: confident and right costs 0, confident and wrong costs |z|, with no overflow on the way
+    ("bce_with_logits", (800.0, 1.0), None, 0.0, (0.0, -800.0)),
+    ("bce_with_logits", (800.0, 0.0), None, 800.0, (1.0, -800.0)),
+    ("bce_with_logits", (-800.0, 1.0), None, 800.0, (-1.0, 800.0)),
+    ("bce_with_logits", (-800.0, 0.0), None, 0.0, (0.0, 800.0)),
+    ("bce_with_logits", (1e308, 0.5), None, 5e307, (0.5, -1e308)),
+    ("bce_with_logits", (0.0, 1.0), None, math.log(2.0), (-0.5, 0.0)),
+    ("bce_with_logits", (math.inf, 0.0), None, math.inf, (1.0, -math.inf)),
+    ("bce_with_logits", (-math.inf, 1.0), None, math.inf, (-1.0, math.inf)),
+    ("bce_with_logits", (math.inf, 1.0), None, math.nan, (0.0, -math.inf)),  # 0·inf
+    ("bce_with_logits", (math.nan, 1.0), None, math.nan, (math.nan, math.nan)),
 ]
 
 
@@ -145,7 +166,9 @@ def check_edge(case) -> str:
 
 # --- random DAGs with shared subexpressions, as programs that rebuild under any library ---
 
-PROGRAM_OPS = ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos")
+PROGRAM_OPS = ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos",
+               "bce_with_logits")
+BINARY_OPS = ("add", "sub", "mul", "div", "bce_with_logits")
 PROGRAM_EXPONENTS = (2.0, 3.0, -1.0, 0.5)
 
 
@@ -175,7 +198,7 @@ def make_program(n_leaves: int, raw):
             program.append(("tanh", a, None, None))
             size += 1
             a = size - 1
-        if op in ("add", "sub", "mul", "div"):
+        if op in BINARY_OPS:
             program.append((op, a, b, None))
         else:
             program.append((op, a, None, n if op == "pow" else None))

@@ -156,3 +156,25 @@ def test_fallback_uses_the_graph_as_compiled():
     c.data = 5.0  # later edits to the graph do not leak into either version
     assert program([1.0, 1000.0]) == [math.exp(2.0), math.inf]
     assert program.safe([1.0]) == [math.exp(2.0)]
+
+
+def test_a_rule_with_a_shared_value_writes_it_once_for_forward_and_backward():
+    # bce_with_logits shares e = exp(-|z|) between the loss and its gradient σ(z) − y; z, pasted into its code
+    # several times, gets a variable even unlabelled, so it is computed once.
+    w, x, y = Value(0.8, label="w"), Value(-1.5, label="x"), Value(1.0, label="y")
+    z = w * x
+    loss = z.bce_with_logits(y)
+    program = compile_gradient(loss, {"X": x, "Y": y}, [w])
+    lines = ["", *program.source.splitlines()]
+    assert lines[5:8] == ["        mul1 = w * x", "        e = exp(-mul1 if mul1 > 0.0 else mul1)",
+                          "        bce_with_logits1 = ((1.0 - y) * mul1 if mul1 > 0.0 else -y * mul1) + log1p(e)"]
+    assert lines[9].strip() == "d_w += ((e if mul1 < 0.0 else 1.0) / (1.0 + e) - y) * x"
+    assert program.source.count("exp(") == 1
+    assert program.where(loss) == NodeCode("bce_with_logits1", 7, "", (9,)) and program.where(z).name == "mul1"
+    assert list(program.forward_lines) == [5, 6, 7, 8]
+    xs, ys = (-1.5, 2.0, 900.0), (1.0, 0.0, 1.0)  # the last: z = 720, a confident, correct prediction
+    total, grads = program(xs, ys, 0.8)
+    ps = [1.0 / (1.0 + math.exp(-0.8 * v)) for v in xs]  # the textbook, where it is safe (t is 0 or 1)
+    assert math.isclose(total, sum(-math.log(p if t else 1.0 - p) for p, t in zip(ps, ys, strict=True)),
+                        rel_tol=1e-12)
+    assert math.isclose(grads[0], sum(v * (p - t) for v, p, t in zip(xs, ps, ys, strict=True)), rel_tol=1e-12)

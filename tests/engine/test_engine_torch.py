@@ -1,9 +1,10 @@
 """The engine against PyTorch in float64 (skipped when torch is not installed)."""
 
+import math
 import random
 
 import pytest
-from engine_checks import apply, build_program, close, random_program, rule_points
+from engine_checks import EDGE_CASES, apply, build_program, close, random_program, rule_points, same
 
 from engine import Value
 from engine.rules import RULES
@@ -45,3 +46,16 @@ def test_random_dags_match_torch():
             tg = 0.0 if t.grad is None else t.grad.item()
             assert close(v.grad, tg, 1e-10), (program, xs)
         checked += 1
+
+
+@pytest.mark.parametrize("case", [c for c in EDGE_CASES if c[0] == "bce_with_logits"], ids=lambda c: f"{c[1]}")
+def test_the_logistic_loss_at_the_edges_is_pytorchs(case):
+    op, args, n, value, grads = case
+    tensors = [leaf(a) for a in args]
+    out = apply(op, tensors, n)
+    out.backward()
+    if args == (-math.inf, 1.0):  # PyTorch's log-sum-exp meets inf − inf there; the loss's limit is inf
+        assert math.isnan(out.item()) and value == math.inf
+    else:
+        assert same(out.item(), value), (args, out.item())
+    assert all(same(t.grad.item(), g) for t, g in zip(tensors, grads, strict=True)), [t.grad for t in tensors]

@@ -147,7 +147,8 @@ def test_predict_matches_the_eager_model_and_builds_no_graph():
 
 def test_divergence_is_reported_not_raised():
     X, Y = xor()
-    trainer = Trainer(MLP(2, [4], 1, seed=0), X, Y, lr=1e6, loss="bce")
+    # lr · gradient ~ 1e307: the next logits overflow to inf (a merely huge lr gives a huge, finite loss)
+    trainer = Trainer(MLP(2, [4], 1, seed=0), X, Y, lr=1e308, loss="bce")
     loss = trainer.run(100)
     assert trainer.diverged and not math.isfinite(loss)
     assert "diverged" in trainer.message and "learning rate" in trainer.message
@@ -167,8 +168,12 @@ def test_lr_can_change_and_source_is_shown():
     src = trainer.source()
     assert "def train_step(X, Y, w1_1_1" in src and "def predict(X, w1_1_1" in src
     assert "h1_1 = tanh(z1_1)" in src and "d_w1_1_1 += d_z1_1 * x1" in src
-    assert "d_p = -y * (1.0 / p)" in src  # signs folded, no -(-a)
-    assert "sigmoid1 = 1.0 / (1.0 + exp(-(-z2_1)))" in src  # log(1 − p) taken as log(σ(−z)), stable
+    train_step = trainer._train.source
+    # bce from the logit: one exp per sample, shared by the loss and its gradient p − y; no log, no 1/p
+    assert "e = exp(-z2_1 if z2_1 > 0.0 else z2_1)" in train_step
+    assert train_step.count("exp(") == 1 and "log(" not in train_step
+    assert "loss = ((1.0 - y) * z2_1 if z2_1 > 0.0 else -y * z2_1) + log1p(e)" in train_step
+    assert "d_z2_1 = (e if z2_1 < 0.0 else 1.0) / (1.0 + e) - y" in train_step
 
 
 def test_trainer_rejects_bad_arguments():
@@ -184,7 +189,7 @@ def test_reset_and_set_data_reuse_the_compiled_code():
     X, Y = xor()
     model = MLP(2, [4], 1, seed=0)
     start = [p.data for p in model.parameters()]
-    trainer = Trainer(model, X, Y, lr=1e6)
+    trainer = Trainer(model, X, Y, lr=1e308)
     train_program = trainer._train
     trainer.run(50)
     assert trainer.diverged
@@ -229,3 +234,18 @@ def test_bce_stays_finite_for_a_confident_correct_prediction():
     assert math.isfinite(z.grad) and abs(z.grad) < 1e-15
     wrong = loss_graph(Value(40.0).sigmoid(), Value(0.0), "bce")
     assert wrong.data == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize(("z", "y", "loss", "dz"), [
+    (800.0, 1.0, 0.0, 0.0), (800.0, 0.0, 800.0, 1.0), (-800.0, 1.0, 800.0, -1.0), (-800.0, 0.0, 0.0, 0.0),
+])
+def test_bce_at_logit_800_neither_overflows_nor_diverges(z, y, loss, dz):
+    # The output bias alone sets the logit (every other weight 0); eager and compiled agree on the exact values.
+    trainer = Trainer(MLP(2, [4], 1, seed=0), [(0.3, -0.2)], [y], lr=1.0, loss="bce")
+    trainer.reset([0.0] * 16 + [z])
+    assert trainer.step() == loss and not trainer.diverged
+    assert trainer.weights[-1] == z - dz
+    bias = Value(z)
+    node = loss_graph(bias.sigmoid(), Value(y), "bce")
+    node.backward()
+    assert (node.data, bias.grad) == (loss, dz)

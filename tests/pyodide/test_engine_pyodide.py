@@ -38,7 +38,7 @@ def test_runs_in_pyodide_python(report):
 
 def test_all_engine_checks_pass_in_pyodide(report):
     assert report["failures"] == []
-    assert report["rules"] == 13 and report["rule_points"] > 400 and report["programs"] >= 60
+    assert report["rules"] == 14 and report["rule_points"] > 400 and report["programs"] >= 60
 
 
 def test_100k_chain_backward_and_release_in_pyodide(report):
