@@ -25,7 +25,7 @@ GRAPH_K_MAX = 2  # the largest network the Computation graph shows with a slider
 def read_k(text: str) -> int | None:
     """A hidden-unit count from a link: plain digits within 1…64, else None."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 2:
+    if not (text.isascii() and text.isdigit()) or len(text) > 2:
         return None
     k = int(text)
     return k if network.K_MIN <= k <= network.K_MAX else None

@@ -52,7 +52,7 @@ def edge_count(k: int) -> int:
 
 
 def weights(k: int) -> dict[str, float]:
-    """The parameter values by name, in the order the expression first uses them: w11, w12, b1, v1, …, c.
+    """The parameter values by name, in the order the expression first uses them: v1, w11, w12, b1, v2, …, c.
 
     Output weights shrink as 1/√k so the sigmoid is not saturated at k = 64 (gradients stay readable).
     """
@@ -60,7 +60,7 @@ def weights(k: int) -> dict[str, float]:
     scale = 1.0 / math.sqrt(k)
     for j in range(1, k + 1):
         w1, w2, b, v = UNITS[j - 1]
-        values.update({f"w{j}1": w1, f"w{j}2": w2, f"b{j}": b, f"v{j}": round(v * scale, 2) or 0.01})
+        values.update({f"v{j}": round(v * scale, 2) or 0.01, f"w{j}1": w1, f"w{j}2": w2, f"b{j}": b})
     values["c"] = OUTPUT_BIAS
     return values
 
