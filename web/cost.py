@@ -18,7 +18,7 @@ from web.tree import El
 from web.widget import UIEvent, Widget
 
 K_DEFAULT = 4  # the trainer's network: 17 parameters
-FRAME_BUDGET_S = 0.012  # per animation frame; one pass at k = 64 takes a few ms even in Pyodide
+FRAME_BUDGET_S = 0.010  # per animation frame, as the trainer's; one pass at k = 64 takes a few ms in Pyodide
 GRAPH_K_MAX = 2  # the largest network the Computation graph shows with a slider per weight
 
 

@@ -91,9 +91,11 @@ class Measurement:
         return not self.pending
 
     def advance(self, budget_s: float) -> None:
-        """Run passes until `budget_s` seconds have gone (always at least one pass), or everything is done."""
+        """Run passes while the next one should still end within `budget_s` seconds (judged by the last pass;
+        always at least one pass), or until everything is done."""
         clock = self.clock
         start = clock()
+        last = 0.0
         while self.pending:
             name, steps = self.pending[0]
             result = self.results[name]
@@ -106,7 +108,9 @@ class Measurement:
                 self.pending.pop(0)
                 if name == "pass":
                     self.loss = self.net.loss.data
-            if after - start >= budget_s:
+            else:
+                last = after - before
+            if after - start + last > budget_s:
                 return
 
     def finish(self) -> None:
