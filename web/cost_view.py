@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from engine.rules import superscript
-from web.cost_network import K_MAX, K_MIN, operation_count, parameter_count
+from web.cost_network import K_MAX, K_MIN, POINT, TARGET, operation_count, parameter_count
 from web.format import fixed, sci
 from web.plot import Scale
 from web.tree import El, h
@@ -155,6 +155,8 @@ def render_graph_size(v: CostView, ready: bool) -> El:
           h("output", {"aria-live": "off"}, f"Scalar graph: {count(v.nodes)} nodes, {count(v.edges)} edges"),
           f" for {v.k} hidden {'unit' if v.k == 1 else 'units'}: the same kind of DAG as in the Computation graph, "
           "just bigger."),
+        h("p", {"class": "cost-loss"}, f"On the point ({fixed(POINT[0], 1)}, {fixed(POINT[1], 1)}) with label "
+          f"{TARGET:g}: ", h("output", {"aria-live": "off"}, f"L = {'—' if v.loss is None else fixed(v.loss, 4)}")),
         h("div", {"class": "controls"},
           h("button", {"type": "button", "data-on": "show", "disabled": not ready,
                        "aria-describedby": "cost-show-hint"}, "Show in the graph"),

@@ -106,6 +106,9 @@ def test_show_in_the_graph_loads_the_one_unit_network(new_lesson):
     expect(w11).to_be_visible()
     assert float(w11.input_value()) == pytest.approx(-0.09)
     expect(graph.get_by_role("slider", name="c", exact=True)).to_have_value("0.2")
+    # The graph's L is the cost widget's L: the same network on the same point.
+    loss = section(page, NAME).get_by_text(re.compile(r"^L = 0\.\d{4}$")).inner_text()
+    expect(graph).to_contain_text(loss)
     expect(graph).to_be_in_viewport()
     expect(graph).to_be_focused()
     expect(page).to_have_url(re.compile(r"graph\.expr="))

@@ -196,3 +196,4 @@ def test_views_carry_the_contract_names():
                  "Show in the graph", "Scalar graph: 837 nodes, 836 edges", "ms in this browser"]:
         assert text in page, text
     assert 'aria-valuetext="64 hidden units, 257 parameters"' in page
+    assert f"L = {network.build(64).loss.data:.4f}" in page
