@@ -117,7 +117,7 @@ def render_row(row: Row, widest: int) -> El:
           f"{row.label}: {count(row.operations) if row.passes else '—'} operations"),
         h("span", {"class": "cost-detail"}, detail),
         h("svg", {"class": "cost-bar", "viewBox": "0 0 100 6", "preserveAspectRatio": "none", "aria-hidden": "true"},
-          h("rect", {"x": 0, "y": 0, "width": f"{max(width, 0.4):.2f}", "height": 6})),
+          h("rect", {"x": 0, "y": 0, "width": f"{max(width, 0.4) if row.operations else 0:.2f}", "height": 6})),
     )
 
 
