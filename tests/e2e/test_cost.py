@@ -133,3 +133,32 @@ def test_phone_layout_has_no_sideways_scroll(new_lesson):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     expect(slider(page)).to_be_visible()
     log.assert_clean()
+
+
+# Fires `count` input events with random values on the Hidden units slider, yielding a frame every `batch`.
+STORM = """
+async ([count, batch]) => {
+  let s = 7;
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const el = document.querySelector('#cost-mount input[type=range]');
+  for (let i = 0; i < count; i++) {
+    el.value = String(Math.floor(1 + rand() * 64));
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    if (i % batch === 0) await new Promise(requestAnimationFrame);
+  }
+}
+"""
+
+
+def test_a_storm_of_slider_moves_and_clicks_leaves_it_consistent(new_lesson):
+    page, log = new_lesson()
+    page.evaluate(STORM, [300, 10])
+    slider(page).fill("1")  # the 2-unit network needs the graph branch's 9-variable reader
+    button = control(page, NAME, "button", "Show in the graph")
+    for _ in range(3):
+        button.click()
+    slider(page).fill("5")
+    finished(page, 5)
+    check_counts(page, 5)
+    expect(section(page, "Computation graph").get_by_role("slider", name="w11", exact=True)).to_be_visible()
+    log.assert_clean()
