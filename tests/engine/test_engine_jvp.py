@@ -4,7 +4,6 @@ import random
 
 import pytest
 from engine_checks import (
-    PROGRAM_OPS,
     build_program,
     check_deep_chain,
     check_jvp,
@@ -14,17 +13,13 @@ from engine_checks import (
     make_program,
     random_program,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Tally, Value, jvp, recompute
+# The random-DAG strategies of the other property tests (tests/engine is on sys.path, see conftest.py).
+from test_engine_properties import SETTINGS, leaf_values, raw_ops
 
-raw_ops = st.lists(
-    st.tuples(st.integers(0, len(PROGRAM_OPS) - 1), st.floats(0, 1), st.floats(0, 1), st.integers(0, 7)),
-    min_size=1, max_size=16,
-)
-leaf_values = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=2, max_size=5)
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from engine import Tally, Value, jvp, recompute
 
 
 @SETTINGS
