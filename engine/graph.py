@@ -101,18 +101,22 @@ def jvp(output, tangents: dict, tally: Tally | None = None) -> float:
         if leaf.parents:
             raise ValueError(f"jvp takes tangents of leaves only, not of {leaf!r}")
         dots[id(leaf)] = float(tangent)
+    tangent = dots.get
     applied = 0
     for node in topological_order(output):
         parents = node.parents
         if parents:
             rule = RULES[node.op]
-            a = parents[0].data
-            b = parents[1].data if len(parents) > 1 else 0.0
-            node.data = y = rule.forward(a, b, node.arg)
-            dot = 0.0
-            for parent, local in zip(parents, rule.local(a, b, y, node.arg), strict=True):
-                dot += local * dots.get(id(parent), 0.0)
-            dots[id(node)] = dot
+            first = parents[0]
+            if len(parents) == 1:  # spelled out for one and two inputs: this loop is the widget's hot path
+                node.data = y = rule.forward(first.data, 0.0, node.arg)
+                (local,) = rule.local(first.data, 0.0, y, node.arg)
+                dots[id(node)] = local * tangent(id(first), 0.0)
+            else:
+                second = parents[1]
+                node.data = y = rule.forward(first.data, second.data, node.arg)
+                da, db = rule.local(first.data, second.data, y, node.arg)
+                dots[id(node)] = da * tangent(id(first), 0.0) + db * tangent(id(second), 0.0)
             applied += 2
     if tally is not None:
         tally.add(applied)
