@@ -261,6 +261,7 @@ def render_cost(v: CostView, *, ready: bool = True) -> El:
           h("figure", {"class": "cost-figure"}, render_plot(v.k, measured),
             h("figcaption", {}, render_legend(),
               h("p", {"class": "hint"}, "Lines: the operations each method makes at every size, one forward pass "
-                "being one rule application per operation node. Dots: what the engine just counted. Browsers round "
-                "their clock to about 0.1 ms, so the shortest times are rough."))))
+                "being one rule application per operation node. Dots: what the engine just counted. Times are rough: "
+                "browsers round their clock to about 0.1 ms, and a pass the browser interrupts (to collect garbage, "
+                "or for another program) counts the pause too. Move the slider away and back to measure again."))))
     )
