@@ -37,7 +37,7 @@ PYODIDE_VERSION = "314.0.7"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # The build backend, fetched from PyPI by exact version and checked against this hash on every build.
 SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
-MOUNT_KEYS = ("graph", "chain", "trainer")
+MOUNT_KEYS = ("graph", "chain", "trainer", "cost")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 

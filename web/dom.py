@@ -7,7 +7,7 @@ CPython; this module applies their element trees to the page and turns browser e
 from __future__ import annotations
 
 import js
-from pyodide.ffi import create_once_callable, create_proxy, jsnull
+from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
 
 from web import share
 from web.tree import El
@@ -151,6 +151,9 @@ class Mount:
             self.paint(canvas_id, pixels)
         for element_id in self.widget.take_reveal():
             reveal(js.document.getElementById(element_id))
+        link = self.widget.take_link()
+        if link:
+            self.page.open_link(link)
 
     def paint(self, canvas_id: str, pixels: Pixels) -> None:
         """Copy RGBA bytes into the canvas through one reused ImageData."""
@@ -216,6 +219,8 @@ class Page:
             ready += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
         self.status(ready)
         js.document.body.setAttribute("data-ready", "")
+        if any(mount.widget.wants_frame for mount in self.mounts):
+            self.schedule()  # a widget with work to do from the start (the cost widget's first measurement)
 
     def restore_link(self, fragment: str) -> list[str]:
         """Hand each widget its fields from a link fragment; returns notices about what was ignored."""
@@ -229,6 +234,32 @@ class Page:
         notices += [f"ignored settings for '{key}'" for key in fields]
         self.fragment = fragment if fragment != "#" else ""
         return notices
+
+    def open_link(self, fragment: str) -> None:
+        """Apply a link a widget handed over (Widget.take_link) as if the learner had opened it, for the widgets it
+        names only, then bring the first of them into view and tell the learner where to look."""
+        fields, notices = share.decode(fragment)
+        named = [m for m in self.mounts if m.widget.key in fields]
+        for mount in named:
+            try:
+                notices += mount.widget.restore_state(fields[mount.widget.key])
+            except Exception as exc:  # a bad link must never break a widget
+                notices.append(f"{mount.widget.key}: {type(exc).__name__}")
+                self.replace(mount)
+            self.dirty.add(mount)
+        self.schedule()
+        if notices:
+            self.status("Part of that link was not understood and was ignored (" + "; ".join(notices[:3]) + ").")
+        if not named:
+            return
+        section = js.document.getElementById(named[0].widget.key)
+        if missing(section):
+            return
+        # Focus follows the view, so keyboard and screen-reader users land where the change happened.
+        section.setAttribute("tabindex", "-1")
+        section.focus(to_js({"preventScroll": True}, dict_converter=js.Object.fromEntries))
+        behavior = "auto" if self.reduce else "smooth"
+        section.scrollIntoView(to_js({"behavior": behavior, "block": "start"}, dict_converter=js.Object.fromEntries))
 
     def read_link(self, _event) -> None:
         """A learner pasted or edited the link in this tab: apply it unless it is the one we just wrote."""
@@ -277,12 +308,13 @@ class Page:
         for mount in self.mounts:
             if mount.widget.wants_frame:
                 self.guard(mount, lambda m=mount: m.widget.frame(float(now_ms)))
-        for mount in list(self.dirty):
+        # Taken before drawing: drawing one widget may mark another dirty (open_link), for the next frame.
+        dirty, self.dirty = self.dirty, set()
+        for mount in dirty:
             try:
                 mount.render()
             except Exception as exc:
                 self.status(f"The page could not draw a widget ({type(exc).__name__}: {exc}).")
-        self.dirty.clear()
         if not self.hash_timer_pending:
             self.hash_timer_pending = True
             js.setTimeout(create_once_callable(self.write_link), HASH_WRITE_MS)

@@ -68,6 +68,14 @@ class Widget:
         """
         return []
 
+    def take_link(self) -> str | None:
+        """A link fragment the learner asked to open (e.g. "#graph.expr=..."), once; None when there is none.
+
+        The page applies it as if the learner had opened that link, for the widgets it names, and scrolls the
+        first of them into view: how one widget hands something to another without importing it.
+        """
+        return None
+
     def share_state(self) -> dict[str, str]:
         """Settings that differ from the defaults, as text for a shareable link (see web.share)."""
         return {}

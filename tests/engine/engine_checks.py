@@ -8,7 +8,7 @@ import math
 import random
 import re
 
-from engine import Value, backward_steps, recompute, release, topological_order
+from engine import Tally, Value, backward, backward_steps, jvp, recompute, release, topological_order
 from engine.compile import compile_forward, compile_gradient
 from engine.rules import RULES
 
@@ -384,6 +384,72 @@ def check_code_map(root, inputs, params) -> str:
     return ""
 
 
+def check_jvp(program, xs, rng: random.Random, n_directions: int = 3) -> str:
+    """'' if jvp along random tangents equals the reverse-mode gradient dotted with them, else a message.
+
+    Also checks that jvp leaves each node's value as a forward pass makes it, and that it works from leaves
+    whose values changed since the graph was built (it refreshes values as it goes).
+    """
+    leaves = [Value(x) for x in xs]
+    nodes = build_program(program, leaves)
+    root = nodes[-1]
+    root.backward()
+    grads = [leaf.grad for leaf in leaves]
+    if not all(math.isfinite(g) for g in grads) or not math.isfinite(root.data):
+        return ""  # an inf or nan gradient has no meaningful dot product
+    values = [n.data for n in nodes]
+    for _ in range(n_directions):
+        tangents = [rng.uniform(-1.0, 1.0) for _ in leaves]
+        # Only some leaves get a tangent; the rest count as 0.
+        chosen = {leaf: t for leaf, t in zip(leaves, tangents, strict=True) if rng.random() < 0.7}
+        expected = math.fsum(leaf.grad * t for leaf, t in chosen.items())
+        scale = math.fsum(abs(leaf.grad * t) for leaf, t in chosen.items())
+        got = jvp(root, chosen)
+        if not abs(got - expected) <= 1e-10 * (1.0 + scale):
+            return f"jvp {got} != grad·tangent {expected} for {program} at {xs}"
+    if any(not same(n.data, v) for n, v in zip(nodes, values, strict=True)):
+        return "jvp changed a node's value"
+    one_hot = jvp(root, {leaves[0]: 1.0})
+    if not close(one_hot, leaves[0].grad, 1e-10):
+        return f"jvp along the first leaf {one_hot} != its gradient {leaves[0].grad}"
+    leaves[0].data += 0.25  # a moved leaf: jvp must use the new values, as recompute + backward do
+    moved = jvp(root, {leaves[0]: 1.0})
+    recompute(root)
+    root.backward()
+    if not close(moved, leaves[0].grad, 1e-10):
+        return f"after moving a leaf, jvp {moved} != gradient {leaves[0].grad}"
+    return ""
+
+
+def check_tally(program, xs) -> str:
+    """'' if recompute, backward and jvp each count their rule applications as documented, else a message."""
+    leaves = [Value(x) for x in xs]
+    root = build_program(program, leaves)[-1]
+    operations = sum(1 for node in topological_order(root) if node.parents)
+    tally = Tally()
+    recompute(root, tally)
+    if (tally.passes, tally.rules) != (1, operations):
+        return f"recompute counted {tally}, the graph has {operations} operations"
+    backward(root, tally)
+    if (tally.passes, tally.rules) != (2, 2 * operations):
+        return f"recompute + backward counted {tally} for {operations} operations"
+    jvp(root, {leaves[0]: 1.0}, tally)
+    if (tally.passes, tally.rules) != (3, 4 * operations):
+        return f"recompute + backward + jvp counted {tally} for {operations} operations"
+    return ""
+
+
+def check_jvp_refuses_inner_tangents() -> str:
+    """'' if jvp refuses a tangent on a node that is not a leaf (it would be overwritten), else a message."""
+    x = Value(1.0)
+    y = x.sin()
+    try:
+        jvp(y * y, {y: 1.0})
+    except ValueError:
+        return ""
+    return "jvp accepted a tangent on an inner node"
+
+
 def check_deep_chain(n: int = 100_000) -> str:
     """'' if an n-node unary chain runs forward, backward, backward_steps and release, else a message."""
     x = Value(0.5)
@@ -400,6 +466,10 @@ def check_deep_chain(n: int = 100_000) -> str:
         return f"chain gradient {x.grad} != {expected}"
     if len(backward_steps(v)) != n:
         return "wrong number of steps"
+    tally = Tally()
+    forward = jvp(v, {x: 1.0}, tally)
+    if not close(forward, expected, 1e-9) or tally.rules != 2 * n:
+        return f"chain jvp {forward} != {expected}, or {tally} for {n} nodes"
     release(v)
     del v
     return ""
@@ -440,7 +510,9 @@ def run_all(seed: int = 0, n_programs: int = 60) -> dict:
             failures.append(f"random DAG gradient off: {program} at {xs}")
         failures += [m for m in (check_replay(build_program(program, map(Value, xs))[-1]),
                                  check_compiled(program, xs, rng),
-                                 check_code_map(*labelled_program(program, xs, rng))) if m]
-    failures += [m for m in (check_deep_chain(), check_training()) if m]
+                                 check_code_map(*labelled_program(program, xs, rng)),
+                                 check_jvp(program, xs, rng),
+                                 check_tally(program, xs)) if m]
+    failures += [m for m in (check_jvp_refuses_inner_tangents(), check_deep_chain(), check_training()) if m]
     return {"rules": len(RULES), "rule_points": rule_points_checked, "edge_cases": len(EDGE_CASES),
             "programs": n_programs, "failures": failures}

@@ -45,6 +45,14 @@ def test_100k_chain_backward_and_release_in_pyodide(report):
     assert report["chain"]["nodes"] == 100_001
 
 
+def test_100k_chain_jvp_in_pyodide(report):
+    assert report["jvp_chain"] == {"equal_to_grad": True, "rules": 200_000}
+
+
+def test_jvp_suite_in_pyodide(report):
+    assert report["jvp"] == {"programs": 200, "failures": []}
+
+
 def test_data_is_identical_to_cpython(report):
     X, _ = moons(200, 0.1, seed=0)
     assert report["moons_checksum"] == repr(math.fsum(a + 2 * b for a, b in X))

@@ -7,7 +7,8 @@ import build
 
 
 def test_prerender_fills_every_marker_and_the_wheel_urls():
-    template = "<body data-app='{{APP_WHEEL}}'><!--mount:graph--><!--mount:chain--><!--mount:trainer--></body>"
+    markers = "".join(f"<!--mount:{key}-->" for key in build.MOUNT_KEYS)
+    template = f"<body data-app='{{{{APP_WHEEL}}}}'>{markers}</body>"
     page = build.prerender(template, {"APP_WHEEL": "wheels/abc/app.whl"})
     assert "<!--mount:" not in page and "{{" not in page
     assert "wheels/abc/app.whl" in page
