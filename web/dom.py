@@ -101,10 +101,14 @@ def reveal(element) -> None:
     if missing(box):
         return
     inner, outer = element.getBoundingClientRect(), box.getBoundingClientRect()
+    left, top = box.scrollLeft, box.scrollTop
     if box.scrollWidth > box.clientWidth and (inner.left < outer.left or inner.right > outer.right):
-        box.scrollLeft = box.scrollLeft + (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
+        left += (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
     if box.scrollHeight > box.clientHeight and (inner.top < outer.top or inner.bottom > outer.bottom):
-        box.scrollTop = box.scrollTop + (inner.top + inner.bottom) / 2 - (outer.top + outer.bottom) / 2
+        top += (inner.top + inner.bottom) / 2 - (outer.top + outer.bottom) / 2
+    # One call for both axes: a second smooth scroll would cancel the first one's glide.
+    if (left, top) != (box.scrollLeft, box.scrollTop):
+        box.scrollTo(left, top)
 
 
 def to_event(event, target) -> UIEvent:
