@@ -154,8 +154,7 @@ def render_svg(state: GraphState, d: Drawing, grads: list[float | None], reduced
         lines = words.edge_label_lines(scene, active, fixed(active.local, 4), split)
         overlay.insert(0, render_leader(box, point_on(route, 0.5, horizontal)))
         overlay.append(render_label(lines, box, label_id(horizontal)))
-    nodes = [render_node(scene.captions[k], fixed(node.data, 4), scene.kinds[k],
-                         grads[k] if scene.kinds[k] != CONSTANT else None,
+    nodes = [render_node(scene.captions[k], fixed(node.data, 4), scene.kinds[k], grads[k],
                          active is not None and node is active.parent, lay.boxes[k])
              for k, node in enumerate(scene.order)]
     title, desc = f"graph-{tag}-title", f"graph-{tag}-desc"
@@ -187,7 +186,8 @@ def render_marker(ident: str, cls: str, size: float) -> El:
 
 
 def render_node(caption: str, value: str, kind: str, grad: float | None, receiving: bool, box: Box) -> El:
-    """A node's box: caption, forward value, and its gradient badge once one has arrived."""
+    """A node's box: caption, forward value, and its gradient badge once one has arrived (a number typed in the
+    expression is a constant: it never gets one)."""
     cls = f"node {kind}" + (" receiving" if receiving else "")
     parts = [
         h("rect", {"class": "node-box", "x": box.left, "y": box.top, "width": box.width, "height": box.height,
