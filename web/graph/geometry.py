@@ -12,6 +12,7 @@ show, so it does not jump while a slider moves.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -137,21 +138,27 @@ def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing
         big, scale = lay.width > WIDE_ROOM, 1.0
     else:
         big = lay.width * PHONE_MIN_SCALE > PHONE_ROOM
+    placed = {}
     if len(steps) <= EAGER_STEPS:
         # Place every label now: only if one finds no room does the drawing get a band.
         trial = Drawing(horizontal, lay, big, 1.0, 0.0, wanted)
-        homeless = [k for k in range(len(steps)) if place_label(lay, wanted[k][0], _lines(trial, k), horizontal, 0.0)
-                    is None]
-        band = max((label_size(_lines(trial, k))[1] for k in homeless), default=-12.0) + 12
+        for k in range(len(steps)):
+            lines = _lines(trial, k)
+            placed[k] = (place_label(lay, wanted[k][0], lines, horizontal, 0.0), lines is wanted[k][2])
+        band = max((label_size(_lines(trial, k))[1] for k, (box, _) in placed.items() if box is None),
+                   default=-12.0) + 12
     else:
         band = 2 * LABEL_LINE + LABEL_PAD + 12  # room for any label: placing them all now would be slow
     if band > 0:
         lay = _lowered(lay, band)
+    # Labels that found room keep it (moved down with the drawing); the others are placed when first shown.
+    placed = {k: (Box(box.cx, box.cy + max(band, 0.0), box.width, box.height), split)
+              for k, (box, split) in placed.items() if box is not None}
     if not horizontal:
         # Shrunk to the screen's width, and a short drawing to its height as well, where only the floor is sure.
         fit_height = not big and lay.height <= FIT_MAX_HEIGHT
         scale = PHONE_MIN_SCALE if big or fit_height else min(1.0, PHONE_ROOM / lay.width)
-    return Drawing(horizontal, lay, big, scale, band, wanted)
+    return Drawing(horizontal, lay, big, scale, max(band, 0.0), wanted, placed)
 
 
 def _lines(d: Drawing, k: int) -> list[str]:
@@ -178,7 +185,10 @@ def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: fl
     # Plain tuples: this loop runs for every step of every new graph, so it must stay cheap.
     near = [(b.left - 4 - hw, b.top - 4 - hh, b.right + 4 + hw, b.bottom + 4 + hh) for b in lay.boxes
             if abs(b.cx - mx) < b.width / 2 + hw + MAX_DX + 4 and abs(b.cy - my) < b.height / 2 + hh + MAX_DY + 4]
-    own = [(x - hw - 3, y - hh - 3, x + hw + 3, y + hh + 3) for x, y in edge_samples(lay, e, horizontal)]
+    points = edge_samples(lay, e, horizontal)
+    # The edge as short chords, each with its bounding box for a quick rejection: a label may touch none.
+    own = [(p, q, min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+           for p, q in itertools.pairwise(points)]
     lo_x, hi_x, lo_y, hi_y = 2 + hw, lay.width - 2 - hw, top + 2 + hh, lay.height - 2 - hh
     for dx, dy in OFFSETS:
         x, y = mx + dx, my + dy
@@ -186,7 +196,11 @@ def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: fl
             continue
         # The label's centre must stay out of every box grown by half the label (and a margin), and every
         # sample of its own edge out of the label.
-        if any(a < x < c and b < y < d for a, b, c, d in near) or any(a < x < c and b < y < d for a, b, c, d in own):
+        if any(a < x < c and b < y < d for a, b, c, d in near):
+            continue
+        left, top_, right, bottom = x - hw - 3, y - hh - 3, x + hw + 3, y + hh + 3
+        if any(a <= right and c >= left and b <= bottom and d >= top_ and _crosses(p, q, left, top_, right, bottom)
+               for p, q, a, b, c, d in own):
             continue
         return Box(x, y, width, height)
     return None
@@ -196,6 +210,27 @@ MAX_DX, MAX_DY = 240.0, 160.0
 # Candidate label centres around the edge's middle, nearest first (moving across the flow costs a little more).
 OFFSETS = sorted(((dx, dy) for dx in range(-240, 241, 24) for dy in range(-160, 161, 10)),
                  key=lambda o: math.hypot(o[0], 1.5 * o[1]))
+
+
+def _crosses(p: tuple[float, float], q: tuple[float, float], left: float, top: float, right: float,
+             bottom: float) -> bool:
+    """True when the segment p–q meets the rectangle (Liang–Barsky clipping)."""
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for step, room in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if step == 0:
+            if room < 0:
+                return False
+            continue
+        t = room / step
+        if step < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+        if lo > hi:
+            return False
+    return True
 
 
 def _lowered(lay: Layout, by: float) -> Layout:
