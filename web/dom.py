@@ -90,18 +90,25 @@ def patch(mirror: Node, new: El | str, svg: bool) -> Node:
 
 
 def reveal(element) -> None:
-    """Scroll the element's box sideways until the element is centred in it (or as near as the box allows).
+    """Scroll the element's box until the element is centred in it (or as near as the box allows), sideways
+    and, for a box that scrolls both ways, up or down.
 
     Only the box moves, never the page: scrollIntoView would also scroll the page under a learner's thumb.
     """
     if missing(element) or element.getClientRects().length == 0:  # absent, or in the drawing CSS hides
         return
     box = element.closest("[data-scrollbox]")
-    if missing(box) or box.scrollWidth <= box.clientWidth:
+    if missing(box):
         return
     inner, outer = element.getBoundingClientRect(), box.getBoundingClientRect()
-    if inner.left < outer.left or inner.right > outer.right:
-        box.scrollLeft = box.scrollLeft + (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
+    left, top = box.scrollLeft, box.scrollTop
+    if box.scrollWidth > box.clientWidth and (inner.left < outer.left or inner.right > outer.right):
+        left += (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
+    if box.scrollHeight > box.clientHeight and (inner.top < outer.top or inner.bottom > outer.bottom):
+        top += (inner.top + inner.bottom) / 2 - (outer.top + outer.bottom) / 2
+    # One call for both axes: a second smooth scroll would cancel the first one's glide.
+    if (left, top) != (box.scrollLeft, box.scrollTop):
+        box.scrollTo(left, top)
 
 
 def to_event(event, target) -> UIEvent:

@@ -18,7 +18,7 @@ FUNCTIONS = ("sin", "cos", "tanh", "exp", "log", "sigmoid", "relu")
 MAX_LENGTH = 200
 MAX_DEPTH = 60
 MAX_OPERATIONS = 40
-MAX_VARIABLES = 6
+MAX_VARIABLES = 12  # a 2 → 2 tanh → 1 sigmoid network has 9 weights; "Show in the graph" sends it
 OUTPUT_NAME = "L"
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 # Operators Python knows but the lesson does not, with the hint a learner needs.
@@ -139,6 +139,10 @@ class _Reader:
             raise ExprError(f"'{node.id}' is a function: call it with brackets, like {node.id}(x)")
         if node.id == OUTPUT_NAME:
             raise ExprError(f"'{OUTPUT_NAME}' is the name of the output; call the variable something else")
+        if node.id.startswith("__"):
+            # Python keeps such names for itself: __debug__ cannot even be assigned in generated code.
+            raise ExprError(f"names starting with __ belong to Python (not '{node.id}'); call the variable "
+                            "something else")
         if not node.id.isascii():
             raise ExprError(f"variable names use plain letters, digits and _ (not '{node.id}')")
         return Var(node.id)

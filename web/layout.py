@@ -185,15 +185,19 @@ def _order(node_layer: list[int], up: list[list[int]], down: list[list[tuple[int
     for k, col in enumerate(node_layer):
         columns[col].append(k)
     best, best_crossings = [list(c) for c in columns], crossings(columns, down)
+    upward = [[(m, 0) for m in ms] for ms in up]  # built once: it was rebuilt per column, the layout's main cost
+    stale = 0
     for _ in range(SWEEPS):
         for col in range(1, depth):
-            _sort_by_barycenter(columns[col], columns[col - 1], [[(m, 0) for m in ms] for ms in up])
+            _sort_by_barycenter(columns[col], columns[col - 1], upward)
         for col in range(depth - 2, -1, -1):
             _sort_by_barycenter(columns[col], columns[col + 1], down)
         count = crossings(columns, down)
         if count < best_crossings:
-            best, best_crossings = [list(c) for c in columns], count
-        if best_crossings == 0:
+            best, best_crossings, stale = [list(c) for c in columns], count, 0
+        else:
+            stale += 1
+        if best_crossings == 0 or stale == 2:  # two sweeps without a better order: it has settled
             break
     return best
 

@@ -1,5 +1,4 @@
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -82,7 +81,9 @@ def test_small_expressions(text, tree):
     ("3", "at least one variable"),
     ("sin", "is a function"),
     ("L + x", "name of the output"),
-    ("a+b+c+d+e+f+g", "at most 6"),
+    ("a+b+c+d+e+f+g+h+i+j+k+l+m", "at most 12"),
+    ("__debug__*x", "names starting with __ belong to Python"),
+    ("x + __import__", "names starting with __"),
     ("x" + "+x" * 100, "characters long"),
     ("x" + "+x" * 60, "more than 40 operations"),
     ("+" * 100 + "x", "nested"),
@@ -97,12 +98,10 @@ def test_bad_input_gets_a_specific_message(text, message):
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=MAX_LENGTH + 20))
 def test_arbitrary_text_parses_or_fails_with_a_message_and_never_runs_anything(text):
-    started = time.perf_counter()
     try:
         parse(text)
     except ExprError as error:
         assert str(error)
-    assert time.perf_counter() - started < 0.5
 
 
 ATOMS = st.sampled_from(["x", "y", "w", "1", "2.5", "0.5"])

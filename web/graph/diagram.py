@@ -3,6 +3,9 @@
 A `Diagram` is a root Value plus display names, sliders and read-outs. `lesson_diagram` names the lesson's
 nodes p, z, s, d as the lesson text does; `expression_diagram` builds one from typed text through the safe
 reader in `web.expr`, and gives back exactly the lesson's diagram when the text is the lesson's L.
+
+A `Scene` is a diagram indexed for drawing: nodes in forward order with their names, kinds (input, constant,
+operation) and captions, the edges, and a layout for each flow direction (see `web.graph.geometry`).
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine import Value, topological_order
+from engine import Value, backward_steps, topological_order
+from engine.graph import Step
+from engine.rules import superscript
 from web.expr import Expr, ExprError, Var, build, display_name, parse, to_text, variables
+from web.format import MINUS, sci
 
 # The lesson's L with the target spelled as a valid name; it reads back as y* everywhere it is shown.
 LESSON_TEXT = "(sigmoid(w*x + b) - ystar)**2"
@@ -129,3 +135,106 @@ def _diagram(expr: Expr, text: str, start) -> Diagram:
     readable = re.sub(r"[A-Za-z_]\w*", lambda m: display_name(m[0]) if m[0] in names else m[0], to_text(expr))
     return Diagram(root=root, names=shown, sliders=sliders, readouts=tuple(s.name for s in sliders),
                    title=f"Computation graph of L = {readable}", text=text)
+
+
+# How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.
+CAPTIONS = {
+    "add": "{a} + {b}", "sub": "{a} − {b}", "mul": "{a}·{b}", "div": "{a}/{b}", "neg": "−{a}",
+    "sigmoid": "σ({a})",
+}
+INPUT, CONSTANT, OPERATION = "input", "constant", "operation"
+
+
+def short(value: float) -> str:
+    """A number as a caption writes it: as typed when that is short (0.5, −1.2, 1e-07), else 1.00×10³⁰⁰."""
+    text = f"{value:g}"
+    return (text if len(text) <= 7 else sci(value, 2)).replace("-", MINUS)
+
+
+def power_text(n: float) -> str:
+    """An exponent after its base: ² for small whole numbers, ^0.5 or ^1.00×10³⁰⁰ otherwise (never long)."""
+    if n == int(n) and abs(n) < 1000:
+        return superscript(str(int(n))).replace("-", "⁻")
+    return "^" + short(n)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A diagram indexed for drawing: order, names, kinds, captions and edges (parent index, child index)."""
+
+    diagram: Diagram
+    order: tuple[Value, ...]
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    captions: tuple[str, ...]
+    edges: tuple[tuple[int, int], ...]  # in (child, argument) order, as backward_steps meets them per child
+
+    @property
+    def root(self) -> Value:
+        return self.diagram.root
+
+    def index(self, node: Value) -> int:
+        """Where node is in the forward order."""
+        return self._index[id(node)]
+
+    def name_of(self, node: Value) -> str:
+        """The display name of a node of this scene."""
+        return self.names[self.index(node)]
+
+    def node(self, name: str) -> Value:
+        """The node shown under a name (a slider's name, for instance)."""
+        return self._by_name[name]
+
+    def edge(self, step: Step) -> int:
+        """The edge a backward step crosses."""
+        return self._edge_of[(self.index(step.child), step.index)]
+
+    def steps(self) -> tuple[Step, ...]:
+        """The engine's backward steps at the current values, minus those into constants (they have no gradient)."""
+        return tuple(s for s in backward_steps(self.root) if self.kinds[self.index(s.parent)] != CONSTANT)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {id(node): k for k, node in enumerate(self.order)})
+        object.__setattr__(self, "_by_name", dict(zip(self.names, self.order, strict=True)))
+        edge_of, e = {}, 0
+        for k, node in enumerate(self.order):
+            for arg in range(len(node.parents)):
+                edge_of[(k, arg)] = e
+                e += 1
+        object.__setattr__(self, "_edge_of", edge_of)
+
+
+def scene_of(diagram: Diagram) -> Scene:
+    """Index a diagram: names (display name, label, number or v<k>), kinds, captions and edges."""
+    order = tuple(topological_order(diagram.root))
+    index = {id(node): k for k, node in enumerate(order)}
+    sliders = {s.name for s in diagram.sliders}
+    names, kinds = [], []
+    for k, node in enumerate(order):
+        name = diagram.names.get(id(node)) or node.label
+        if not node.parents:
+            kind = INPUT if name in sliders else CONSTANT
+            name = name if kind == INPUT else short(node.data)
+        else:
+            kind, name = OPERATION, name or f"v{k}"
+        names.append(name)
+        kinds.append(kind)
+    edges = tuple((index[id(parent)], k) for k, node in enumerate(order) for parent in node.parents)
+    captions = tuple(_caption(node, k, names, kinds, index) for k, node in enumerate(order))
+    return Scene(diagram, order, tuple(names), tuple(kinds), captions, edges)
+
+
+def _caption(node: Value, k: int, names: list[str], kinds: list[str], index: dict[int, int]) -> str:
+    if not node.parents:
+        return names[k]
+    shown = []
+    for parent in node.parents:
+        j = index[id(parent)]
+        # A negative number among operands reads better bracketed: w·(−1.2).
+        shown.append(f"({names[j]})" if kinds[j] == CONSTANT and names[j].startswith(MINUS) else names[j])
+    a, b = shown[0], shown[1] if len(shown) > 1 else ""
+    if node.op == "pow":
+        text = f"{a}{power_text(node.arg)}"
+    else:
+        text = CAPTIONS.get(node.op, node.op + "({a})").format(a=a, b=b)
+    return f"{names[k]} = {text}"

@@ -8,11 +8,11 @@ forward passes per variable.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from web.codeview import Compiled
-from web.format import MINUS, fixed
+from web.format import fixed
+from web.graph.code import Compiled
+from web.graph.words import CHECK_NOTE
 from web.tree import El, h
 
 REL_STEP = 1e-5  # h = REL_STEP · max(1, |x|): near the cube root of float precision, best for central differences
@@ -53,15 +53,6 @@ def check(compiled: Compiled, names: list[str]) -> list[Row]:
     return rows
 
 
-def scientific(value: float) -> str:
-    """A small number readably: 3.1e−11, with a true minus; 0 as 0."""
-    if not math.isfinite(value):
-        return fixed(value, 1)
-    if value == 0:
-        return "0"
-    return f"{value:.1e}".replace("-", MINUS).replace("e+0", "e").replace("e" + MINUS + "0", "e" + MINUS)
-
-
 def render_check(rows: list[Row]) -> El:
     """The table: variable, backprop gradient, central-difference estimate, their difference."""
     head = h("tr", {}, *[h("th", {"scope": "col"}, text)
@@ -70,15 +61,12 @@ def render_check(rows: list[Row]) -> El:
               h("th", {"scope": "row"}, row.name),
               h("td", {}, fixed(row.backprop, 4)),
               h("td", {}, fixed(row.estimate, 4)),
-              h("td", {}, scientific(row.difference)))
+              h("td", {}, fixed(row.difference, 4)))
             for row in rows]
     return h(
         "div", {"class": "graph-check", "id": "graph-check"},
         h("table", {},
           h("caption", {}, "∂L/∂v by backprop and by finite differences"),
           h("thead", {}, head), h("tbody", {}, *body)),
-        h("p", {"class": "check-note"},
-          "The finite difference is (L(v + h) − L(v − h)) / 2h with h = 10⁻⁵·max(1, |v|): two runs of the "
-          "generated forward pass per variable. Backprop is one run of the generated backward pass; the "
-          "difference is backprop minus the estimate."),
+        h("p", {"class": "check-note"}, CHECK_NOTE),
     )

@@ -1,0 +1,58 @@
+"""The computation-graph widget: a DAG of engine Values, its forward values, and its backward pass edge by edge.
+
+Built like web/chain.py: `state` (the state and `update`, what every action does), `view` (what a state
+looks like), with `diagram` (the graph as data, indexed), `player` (the pass clock), `geometry` (where things
+go and how large they are on screen), `words` (every sentence), `code` (Show code) and `check` (finite
+differences). `GraphWidget` only connects them to the page.
+"""
+
+from __future__ import annotations
+
+from web.graph.diagram import Diagram, Slider, lesson_diagram
+from web.graph.state import KEY, GraphState, initial_state, restore, share, tick, update
+from web.graph.view import label_id, render_graph
+from web.tree import El
+from web.widget import UIEvent, Widget
+
+__all__ = ["Diagram", "GraphWidget", "Slider", "lesson_diagram"]
+
+
+class GraphWidget(Widget):
+    """Holds a GraphState; every event and frame replaces it with the next one."""
+
+    key = KEY
+
+    def __init__(self, diagram: Diagram | None = None):
+        self.state: GraphState = initial_state(diagram)
+        self.revealed: int | None = None  # the step whose label the page last scrolled into view
+
+    def handle(self, event: UIEvent) -> None:
+        self.state = update(self.state, event, reduced_motion=self.reduced_motion)
+
+    def render(self, *, ready: bool = True) -> El:
+        return render_graph(self.state, ready=ready, reduced_motion=self.reduced_motion)
+
+    @property
+    def wants_frame(self) -> bool:
+        return self.state.player.playing
+
+    def frame(self, now_ms: float) -> None:
+        self.state = tick(self.state, now_ms)
+
+    def take_reveal(self) -> list[str]:
+        """The active edge's label, once per step, in each drawing whose box scrolls: the edge being explained
+        must never be out of sight, the first one included."""
+        active = self.state.player.active
+        if active == self.revealed:
+            return []
+        self.revealed = active
+        if active is None:
+            return []
+        return [label_id(horizontal) for horizontal, d in self.state.drawings.items() if d.big]
+
+    def share_state(self) -> dict[str, str]:
+        return share(self.state)
+
+    def restore_state(self, fields: dict[str, str]) -> list[str]:
+        self.state, notices = restore(self.state, fields)
+        return notices
