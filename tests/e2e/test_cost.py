@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-import web.expr
 from tests.e2e.ui import control, numbers, section
 
 NAME = "Cost of a gradient"
@@ -116,8 +115,6 @@ def test_show_in_the_graph_loads_the_one_unit_network(new_lesson):
     log.assert_clean()
 
 
-@pytest.mark.xfail(web.expr.MAX_VARIABLES < 9, strict=True,
-                   reason="the graph reader on main takes 6 variables; the graph branch raises it to 9")
 def test_show_in_the_graph_loads_the_two_unit_network(new_lesson):
     page, _ = new_lesson(reduced_motion="reduce")
     show_in_graph(page, 40)

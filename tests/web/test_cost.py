@@ -6,15 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import web.expr
 from engine import Tally, jvp, topological_order
 from web import cost_network as network
 from web import share
 from web.cost import K_DEFAULT, CostWidget, read_k
 from web.cost_measure import Measurement
 from web.cost_view import PASSES, line_points
-from web.diagram import expression_diagram
 from web.graph import GraphWidget
+from web.graph.diagram import expression_diagram
 from web.tree import to_markup
 from web.widget import UIEvent
 
@@ -91,8 +90,7 @@ def test_reverse_mode_is_ready_before_the_slow_methods():
 
 
 @pytest.mark.parametrize("k", [1, 2])
-def test_graph_expression_is_the_same_network(k, monkeypatch):
-    monkeypatch.setattr(web.expr, "MAX_VARIABLES", max(web.expr.MAX_VARIABLES, 9))
+def test_graph_expression_is_the_same_network(k):
     weights = network.weights(k)
     diagram = expression_diagram(network.expression(k), weights)
     net = network.build(k)
@@ -124,10 +122,11 @@ def show_in_graph(k: int) -> tuple[GraphWidget, list[str], str]:
 
 
 def check_graph_holds_network(graph: GraphWidget, k: int) -> None:
-    assert graph.diagram.text == network.expression(k)
-    assert [s.link for s in graph.diagram.sliders] == list(network.weights(k))
-    assert graph.values() == network.weights(k)
-    assert graph.diagram.root.data == pytest.approx(network.build(k).loss.data, abs=1e-15)
+    diagram = graph.state.diagram
+    assert diagram.text == network.expression(k)
+    assert [s.link for s in diagram.sliders] == list(network.weights(k))
+    assert graph.state.values() == network.weights(k)
+    assert diagram.root.data == pytest.approx(network.build(k).loss.data, abs=1e-15)
 
 
 def test_show_in_the_graph_loads_the_one_unit_network():
@@ -137,8 +136,6 @@ def test_show_in_the_graph_loads_the_one_unit_network():
     assert link.startswith("#graph.expr=") and "graph.w11=" in link
 
 
-@pytest.mark.xfail(web.expr.MAX_VARIABLES < 9, strict=True,
-                   reason="the graph reader on main takes 6 variables; the graph branch raises it to 9")
 def test_show_in_the_graph_loads_the_two_unit_network():
     for k in (2, 3, 64):  # anything bigger than 2 units loads the 2-unit network
         graph, notices, _ = show_in_graph(k)
