@@ -217,6 +217,28 @@ def test_keyboard_adds_points_at_a_crosshair():
     assert w.added["xor"][-1] == (1.0, 1.0, 0.0)
 
 
+def test_runs_are_kept_as_faded_curves_labelled_with_the_rates_they_trained_with():
+    w = TrainerWidget()
+    change(w, "lr", lr_index(5.0))    # before any epoch: not part of the run's story
+    change(w, "lr", lr_index(0.001))
+    for _ in range(3):
+        click(w, "step")
+    change(w, "lr", lr_index(300.0))
+    click(w, "step")
+    assert w.run.label == "η 0.001 → 300"
+    click(w, "reset")                 # the run so far joins the chart, faded
+    click(w, "reset")                 # an empty run does not
+    click(w, "step")
+    click(w, "reseed")
+    click(w, "step")
+    click(w, "reset")
+    assert [(label, len(h)) for label, h in w.run.past] == [("η 300", 1), ("η 300", 1)]  # the last two only
+    chart = find(w.render(), role="img", aria_label="Training loss")
+    assert len(find_all(chart, lambda e: "past" in (e.attr("class") or "") and e.tag == "path")) == 2
+    change(w, "dataset", "moons")     # another task: earlier curves would not compare
+    assert w.run.past == []
+
+
 def test_the_new_points_radio_chooses_the_class_a_click_adds():
     w = TrainerWidget()
     group = find(w.render(), role="radiogroup")
@@ -617,3 +639,13 @@ def test_a_widget_restoring_any_added_text_stays_consistent(text, dataset):
     shown_dataset = w.settings.dataset
     assert len(w.trainer.X) == len(w.base[0]) + len(w.added[shown_dataset])
     assert len(added_circles(w)) == len(w.added[shown_dataset])
+
+
+def test_a_link_is_the_whole_state_so_one_without_points_clears_them():
+    w = TrainerWidget()
+    click(w, "plot", fx=0.5, fy=0.5)
+    for _ in range(3):
+        click(w, "step")
+    assert w.restore_state({"added": "0,0,1"}) == [] and w.epoch == 3  # the same state: the run carries on
+    assert w.restore_state({}) == []
+    assert w.added["xor"] == [] and w.epoch == 0 and len(w.trainer.X) == 100

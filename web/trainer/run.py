@@ -41,13 +41,13 @@ class Run:
         self.trainer = Trainer(self.model, X, Y, lr=settings.lr, loss=settings.loss)
         self.epoch = 0
         self.history = History()
-        self.rates = [settings.lr]   # every learning rate this run used, in order: the curve's label
+        self.rates: list[float] = []  # every learning rate this run trained with, in order: the curve's label
         self.past: list[tuple[str, History]] = []
         self.message = ""
 
     @property
     def label(self) -> str:
-        return "η " + " → ".join(lr_text(lr) for lr in self.rates)
+        return "η " + " → ".join(lr_text(lr) for lr in self.rates or [self.trainer.lr])
 
     def restart(self, seed: int, lr: float, *, keep_past: bool = True) -> None:
         """Epoch 0 from the seed's weights. The run so far joins the faded curves if it got anywhere."""
@@ -59,7 +59,7 @@ class Run:
         self.trainer.lr = lr
         self.epoch = 0
         self.history = History()
-        self.rates = [lr]
+        self.rates = []
         self.message = ""
 
     def recompile(self, loss: str, X, Y) -> None:
@@ -69,13 +69,13 @@ class Run:
         self.trainer.reset(weights)
 
     def set_lr(self, lr: float) -> None:
-        """Takes effect from the next epoch; the run carries on and its label records the change."""
+        """Takes effect from the next epoch; the run carries on (and its label will show the change)."""
         self.trainer.lr = lr
-        if lr != self.rates[-1]:
-            self.rates.append(lr)
 
     def step(self) -> bool:
         """One epoch; on a non-finite loss keep the weights, explain, and return False."""
+        if not self.rates or self.rates[-1] != self.trainer.lr:
+            self.rates.append(self.trainer.lr)  # a rate counts once an epoch has used it
         loss = self.trainer.step()
         if not math.isfinite(loss):
             # The trainer kept the last finite weights, so the boundary and diagram still show something true.

@@ -249,15 +249,14 @@ class TrainerWidget(Widget):
         Added points belong to the link's dataset, so they are read once the dataset is known.
         """
         fields = dict(fields)
-        added = fields.pop("added", None)
+        added = fields.pop("added", "")  # no points in the link: none in the run it describes
         settings, notices = restore_fields(fields, self.key)
         settings = replace(settings, new_class=self.settings.new_class)
-        if added is not None:
-            points, more = read_points(added, DOMAINS[settings.dataset])
-            self.added[settings.dataset] = points
-            notices += [f"{self.key}.added: {notice}" for notice in more]
-        if settings == self.settings and added is None and not self.added[settings.dataset]:
+        points, more = read_points(added, DOMAINS[settings.dataset])
+        notices += [f"{self.key}.added: {notice}" for notice in more]
+        if settings == self.settings and points == self.added[settings.dataset]:
             return notices  # the link holds this very state: the run carries on
+        self.added[settings.dataset] = points
         old, self.settings = self.settings, settings
         self.message = ""
         self.settle(old, keep_past=False)
