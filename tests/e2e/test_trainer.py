@@ -342,6 +342,21 @@ def test_a_copied_link_brings_the_added_points_and_replays_the_run(lesson, new_l
     other_log.assert_clean()
 
 
+def settings_shown(page) -> dict[str, object]:
+    """Every setting the trainer shows, and its epoch-0 loss, as a learner reads them."""
+    s = section(page)
+    return {
+        "dataset": s.get_by_role("combobox", name="Dataset").input_value(),
+        "lr": s.locator("output[for=trainer-lr]").inner_text(),
+        "loss": s.get_by_role("combobox", name="Loss function").input_value(),
+        "speed": s.get_by_role("combobox", name="Speed").input_value(),
+        "noise": parse(s.locator("output[for=trainer-noise]").inner_text()),
+        "points": s.locator("output[for=trainer-count]").inner_text(),
+        "seed": s.get_by_role("spinbutton", name="Seed").input_value(),
+        "loss0": loss_text(page),
+    }
+
+
 def test_a_link_restores_every_setting_and_the_same_start(lesson, new_lesson):
     page, log = lesson
     s = section(page)
@@ -359,31 +374,13 @@ def test_a_link_restores_every_setting_and_the_same_start(lesson, new_lesson):
     s.locator(".plot-box").click(position={"x": box["width"] * 0.4, "y": box["height"] * 0.3})
     expect(s.locator(".points circle")).to_have_count(121)
     expect(page).to_have_url(re.compile(r"trainer\.added="))
-    shown = {
-        "dataset": s.get_by_role("combobox", name="Dataset").input_value(),
-        "lr": s.locator("output[for=trainer-lr]").inner_text(),
-        "loss": s.get_by_role("combobox", name="Loss function").input_value(),
-        "speed": s.get_by_role("combobox", name="Speed").input_value(),
-        "noise": parse(s.locator("output[for=trainer-noise]").inner_text()),
-        "points": s.locator("output[for=trainer-count]").inner_text(),
-        "seed": s.get_by_role("spinbutton", name="Seed").input_value(),
-        "loss0": loss_text(page),
-    }
+    shown = settings_shown(page)
     assert shown["seed"] == "3" and shown["lr"] == "2" and shown["noise"] == 0.25
 
     other, other_log = new_lesson("#" + page.url.split("#", 1)[1])
     o = section(other)
     expect(o.locator(".points circle")).to_have_count(121)
-    assert {
-        "dataset": o.get_by_role("combobox", name="Dataset").input_value(),
-        "lr": o.locator("output[for=trainer-lr]").inner_text(),
-        "loss": o.get_by_role("combobox", name="Loss function").input_value(),
-        "speed": o.get_by_role("combobox", name="Speed").input_value(),
-        "noise": parse(o.locator("output[for=trainer-noise]").inner_text()),
-        "points": o.locator("output[for=trainer-count]").inner_text(),
-        "seed": o.get_by_role("spinbutton", name="Seed").input_value(),
-        "loss0": loss_text(other),
-    } == shown
+    assert settings_shown(other) == shown
     button(page, "Clear points").click()
     s.get_by_role("combobox", name="Loss function").select_option("bce")
     log.assert_clean()
