@@ -10,6 +10,9 @@ Pyodide, interleaved, and reports medians and their ratio. Target from issue 6: 
 
     .venv/bin/python bench/page.py [--seconds 5] [--dataset moons] [--points 200] [--json]
     .venv/bin/python bench/page.py --startup [--rounds 5] [--json]
+    .venv/bin/python bench/page.py --against /path/to/reference/dist [--rounds 3]   # ratios, interleaved
+
+LESSON_DIST=/path/to/dist picks which build is "this" one (build.py reads it too).
 """
 
 from __future__ import annotations
@@ -67,12 +70,12 @@ def measure(page, section, seconds: float) -> dict[str, float]:
     }
 
 
-def run(seconds: float, dataset: str, points: int) -> dict[str, object]:
+def run(seconds: float, dataset: str, points: int, dist: Path = DIST) -> dict[str, object]:
     from playwright.sync_api import expect, sync_playwright
 
-    if not (DIST / "index.html").exists():
-        raise SystemExit("dist/ is missing: run `python3 build.py` first")
-    server, url = serve_in_thread(DIST)
+    if not (dist / "index.html").exists():
+        raise SystemExit(f"{dist} has no index.html: run `python3 build.py` first")
+    server, url = serve_in_thread(dist)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
@@ -188,6 +191,21 @@ def startup(rounds: int) -> dict[str, object]:
             "lesson_stages_median_ms": {name: round(statistics.median(ms)) for name, ms in stages.items()}}
 
 
+def against(reference: Path, rounds: int, seconds: float, dataset: str, points: int) -> dict[str, object]:
+    """This dist/ and a reference build, interleaved round by round: on a shared machine whose speed changes by
+    the minute, only figures measured side by side compare. Medians, and this build's ratio to the reference."""
+    keys = ("epochs_per_s", "frames_per_s", "longest_task_ms")
+    runs: dict[str, list[dict]] = {"reference": [], "this": []}
+    for _ in range(rounds):
+        runs["reference"].append(run(seconds, dataset, points, reference))
+        runs["this"].append(run(seconds, dataset, points, DIST))
+    medians = {name: {k: statistics.median(r[k] for r in results) for k in keys} for name, results in runs.items()}
+    return {"rounds": rounds, "reference": str(reference), "this": str(DIST),
+            "per_round": {name: [{k: r[k] for k in keys} for r in results] for name, results in runs.items()},
+            "medians": medians,
+            "ratio_this_to_reference": {k: round(medians["this"][k] / medians["reference"][k], 3) for k in keys}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the measured window")
@@ -195,8 +213,13 @@ def main() -> int:
     parser.add_argument("--points", type=int, default=200, help="number of points for moons")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--startup", action="store_true", help="time to interactive: lesson vs bare Pyodide")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for --startup")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for --startup and --against")
+    parser.add_argument("--against", type=Path, help="a reference build's dist/ to interleave with this one")
     args = parser.parse_args()
+    if args.against:
+        print(json.dumps(against(args.against.resolve(), args.rounds, args.seconds, args.dataset, args.points),
+                         indent=1))
+        return 0
     if args.startup:
         if not (DIST / "index.html").exists():
             raise SystemExit("dist/ is missing: run `python3 build.py` first")

@@ -45,6 +45,8 @@ class Trainer:
         self._train = compile_gradient(loss_graph(out, y, loss), {"X": xs, "Y": y}, self.params)
         self._fast = self._train.fn
         self._predict = compile_forward(out, {"X": xs}, self.params)
+        self._graph = (out, xs, y)   # traced once; mean_loss compiles its loss on first use
+        self._loss = None
 
     def set_data(self, X, Y) -> None:
         """Train on another dataset from the next step on; the compiled code does not depend on the data."""
@@ -113,6 +115,18 @@ class Trainer:
     def predict(self, points) -> list[float]:
         """The model's output for each point (a list of input tuples), through compiled code: no graph."""
         return self._predict(points, *self.weights)
+
+    def mean_loss(self) -> float:
+        """The mean loss at the current weights on the current data: what the next step() will report.
+
+        Compiled, on first use, from the same loss graph step() differentiates, so the page shows the engine's
+        loss with the engine's stable formulation (a confident wrong bce prediction reads 40.0, never inf).
+        """
+        if self._loss is None:
+            out, xs, y = self._graph
+            self._loss = compile_forward(loss_graph(out, y, self.loss), {"X": xs, "Y": y}, self.params,
+                                         name="sample_losses")
+        return sum(self._loss(self.X, self.Y, *self.weights)) / len(self.X)  # summed as step() sums
 
     def source(self) -> str:
         """The generated Python the trainer runs (train_step, then predict), for the lesson's "Show code"."""

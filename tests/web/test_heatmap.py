@@ -1,8 +1,8 @@
-"""The decision boundary's bytes, checked against a forward pass and colour ramp this test writes itself."""
+"""The decision boundary's bytes: positions checked against a forward pass this test writes itself, the colour
+ramp by the properties it promises (a copy of its formula here would only agree with itself)."""
 
 import base64
 import math
-import re
 import struct
 import zlib
 from pathlib import Path
@@ -11,10 +11,12 @@ import pytest
 
 from engine.nn import MLP
 from engine.train import Trainer
-from web.heatmap import (
+from tests.web.colours import contrast, css_colours, luminance, over
+from web.trainer.heatmap import (
     ALPHA_MAX,
     GRID,
     LEVELS,
+    TABLE,
     TINT_0,
     TINT_1,
     VIEW,
@@ -23,6 +25,7 @@ from web.heatmap import (
     paint,
     png_data_uri,
     render_points,
+    signed_rgba,
 )
 from web.tree import find_all
 from web.widget import Pixels
@@ -37,12 +40,25 @@ def forward(model, x1, x2):
 
 
 def colour(p):
-    """The ramp as documented: 256 levels, each coloured at its centre, an orange or blue tint whose opacity
-    grows from nothing at p = 0.5 to ALPHA_MAX at p = 0 or 1."""
-    level = min(LEVELS - 1, int(p * LEVELS))
-    t = (level + 0.5) / LEVELS
-    hue = TINT_0 if t < 0.5 else TINT_1
-    return bytes((*hue, round(ALPHA_MAX * abs(2 * t - 1))))
+    """The ramp's colour for one probability, through the code under test (its properties are tested below)."""
+    return boundary_rgba([p])
+
+
+def test_the_ramp_has_two_hues_split_at_one_half_and_grows_more_opaque_towards_the_ends():
+    assert len(TABLE) == LEVELS
+    for i, rgba in enumerate(TABLE):
+        assert tuple(rgba[:3]) == (TINT_0 if i < LEVELS // 2 else TINT_1)
+    alphas = [rgba[3] for rgba in TABLE]
+    assert alphas[:LEVELS // 2] == sorted(alphas[:LEVELS // 2], reverse=True)
+    assert alphas[LEVELS // 2:] == sorted(alphas[LEVELS // 2:])
+    assert ALPHA_MAX - 1 <= alphas[0] == alphas[-1] <= ALPHA_MAX
+    assert alphas[LEVELS // 2 - 1] == alphas[LEVELS // 2] <= 1  # next to undecided: (almost) bare background
+    assert alphas == alphas[::-1]  # as sure of class 0 at p as of class 1 at 1 − p
+
+
+def test_a_hidden_unit_map_is_the_ramp_over_its_tanh_output():
+    assert signed_rgba([-1.0, 0.0, 1.0, math.nan]) == colour(0.0) + colour(0.5) + colour(1.0) + bytes(4)
+    assert signed_rgba([0.6]) == colour(0.8)
 
 
 @pytest.mark.parametrize("seed", [0, 7])
@@ -117,51 +133,20 @@ def test_points_are_placed_by_the_domain_and_outliers_skipped():
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
-def css_colours(path: Path) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """The #rrggbb custom properties a stylesheet sets, for the light scheme and inside its dark-scheme block."""
-    text = path.read_text(encoding="utf-8")
-    start = text.index("@media (prefers-color-scheme: dark)")
-    depth, end = 0, start
-    for end in range(text.index("{", start), len(text)):
-        depth += {"{": 1, "}": -1}.get(text[end], 0)
-        if depth == 0:
-            break
-    found = {}
-    for scheme, part in (("light", text[:start] + text[end:]), ("dark", text[start:end])):
-        found[scheme] = {name: tuple(int(hex_[i:i + 2], 16) for i in (0, 2, 4))
-                         for name, hex_ in re.findall(r"(--[\w-]+):\s*#([0-9a-fA-F]{6})\b", part)}
-    return found
-
-
-def luminance(rgb):
-    """WCAG relative luminance of an sRGB colour."""
-    def channel(c):
-        c /= 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = map(channel, rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a, b):
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def over(background, rgba):
-    """An RGBA pixel composited over an opaque background, as the browser shows the canvas on the plot box."""
-    *rgb, alpha = rgba
-    return tuple(round(b + (c - b) * alpha / 255) for b, c in zip(background, rgb, strict=True))
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_points_keep_a_3_to_1_contrast_on_every_shade_of_the_boundary(scheme):
-    page, trainer = css_colours(STATIC / "style.css")[scheme], css_colours(STATIC / "trainer.css")[scheme]
+    page = css_colours(STATIC / "style.css")[scheme]
     background = page["--bg"]  # the plot box's background, which the tint lets through
     shades = [over(background, colour(i / 200)) for i in range(201)]
     assert shades[100] == background  # undecided: the bare background
-    for name in ("--class0", "--class1"):
-        worst = min(contrast(trainer[name], shade) for shade in shades)
+    for name in ("--neg", "--pos"):
+        worst = min(contrast(page[name], shade) for shade in shades)
         assert worst >= 3.0, (scheme, name, worst)
+
+
+def test_the_tints_are_the_pages_sign_colours():
+    light = css_colours(STATIC / "style.css")["light"]
+    assert (light["--neg"], light["--pos"]) == (TINT_0, TINT_1)
 
 
 def test_the_tint_is_dark_on_the_dark_page_and_pale_on_the_light_one():

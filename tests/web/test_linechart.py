@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from web.linechart import (
+from web.trainer.linechart import (
     BOTTOM,
     HEIGHT,
     TOP,
@@ -167,3 +167,33 @@ def test_a_real_ten_thousand_epoch_history_labels_its_end_inside_the_chart():
     end = labels["10k"]  # 10,001 epochs: the axis runs to epoch 10,000, the label that used to poke out
     assert end.attr("text-anchor") == "end" and float(end.attr("x")) <= WIDTH
     assert all(right <= WIDTH for _, right, _, _ in label_boxes(chart))
+
+
+def history_of(values):
+    h = History()
+    for v in values:
+        h.append(v)
+    return h
+
+
+def test_earlier_runs_are_faded_lines_labelled_with_their_learning_rates_on_shared_scales():
+    now = history_of([0.7, 0.6, 0.5])
+    slow = history_of([0.7] * 50)
+    wild = history_of([0.7, 40.0, 3.0, 90.0])
+    chart = render_loss_chart(now, loss_name="Binary cross-entropy", label="η 0.3",
+                              past=(("η 300", wild), ("η 0.001", slow)))
+    paths = find_all(chart, lambda e: e.tag == "path")
+    assert [p.attr("class") for p in paths] == ["loss-line past past-2", "loss-line past past-1", "loss-line"]
+    labels = {text_of(t): t for t in find_all(chart, lambda e: e.tag == "text" and "run-label" in
+                                              (e.attr("class") or ""))}
+    assert set(labels) == {"η 0.3", "η 300", "η 0.001"}
+    assert "past" in labels["η 300"].attr("class") and "past" not in labels["η 0.3"].attr("class")
+    sx, sy = chart_scales(now, wild, slow)
+    assert sx.hi >= 49 and sy.hi >= 90.0 and sy.lo <= 0.5  # every run fits
+    ys = sorted(float(t.attr("y")) for t in labels.values())
+    assert all(b - a >= 11 for a, b in itertools.pairwise(ys))  # labels never sit on top of each other
+    for t in labels.values():
+        assert 0 <= float(t.attr("x")) <= WIDTH and TOP <= float(t.attr("y")) <= HEIGHT - BOTTOM
+    desc = text_of(find(chart, id="trainer-loss-desc"))
+    assert "Earlier runs: η 300, 4 epochs, last loss 90.0000; η 0.001, 50 epochs" in desc
+    assert render_loss_chart(now, loss_name="x", past=(("η 1", History()),)).attr("role") == "img"  # empty: skipped

@@ -1,4 +1,4 @@
-"""The small diagram of the network: every weight an edge, blue if positive, orange if negative, wider if larger."""
+"""The small diagram of the network: every weight an edge, blue if positive, magenta if negative, wider if larger."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def render_network(layers: list[list[tuple[list[float], float]]], names: tuple[l
         {"class": "network", "viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img", "aria-label": "Network weights",
          "aria-describedby": "trainer-net-desc"},
         h("desc", {"id": "trainer-net-desc"},
-          "Edges blue for a positive weight, orange for a negative one, wider for a larger one: " +
+          "Edges blue for a positive weight, magenta for a negative one, wider for a larger one: " +
           ", ".join(summary) + "."),
         h("g", {"class": "edges"}, *edges),
         h("g", {"class": "nodes", "aria-hidden": "true"}, *nodes),

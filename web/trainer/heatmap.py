@@ -4,7 +4,7 @@ The canvas is a small grid (64×64) that CSS scales up; points are drawn on top 
 crisp and exist in the pre-rendered page before Python runs. Colours go through a 256-entry table: the Python
 loop over pixels is the cost in the browser, and a table lookup per pixel is the cheapest loop there is.
 
-The shading is a translucent tint, not an opaque colour: orange or blue whose opacity grows with the model's
+The shading is a translucent tint, not an opaque colour: magenta or blue whose opacity grows with the model's
 confidence, over the plot's own background (the page's --bg). So one set of bytes looks right in the light and
 the dark scheme alike: a pale wash on the light page, a deep one on the dark page, never a bright square
 glaring out of a dark page. The pre-rendered PNG keeps the alpha channel, so it too follows whichever scheme
@@ -26,11 +26,12 @@ from web.widget import Pixels
 
 GRID = 64
 LEVELS = 256
-# Tint hues for class 0 (orange, p near 0) and class 1 (blue, p near 1); at p = 0.5 the tint is fully
+# Tint hues for class 0 (magenta, p near 0) and class 1 (blue, p near 1): the light scheme's --neg and --pos of
+# static/style.css (a test keeps them equal), never the gradients' orange. At p = 0.5 the tint is fully
 # transparent, so the undecided band shows the page's background. ALPHA_MAX (of 255) is the opacity at full
 # confidence: about a third, the most that keeps the points' 3:1 contrast in both schemes.
-TINT_0 = (224, 123, 0)
-TINT_1 = (47, 127, 214)
+TINT_0 = (0xB0, 0x28, 0x7A)
+TINT_1 = (0x15, 0x65, 0xB8)
 ALPHA_MAX = 88
 # The SVG layer's coordinate system: one unit per CSS pixel of a 320-pixel plot, scaled with the box.
 VIEW = 320
@@ -59,7 +60,7 @@ class Domain:
 
 
 def shade(t: float) -> tuple[int, int, int, int]:
-    """The RGBA colour for probability t: orange below 0.5, blue above, more opaque the surer the model."""
+    """The RGBA colour for probability t: magenta below 0.5, blue above, more opaque the surer the model."""
     hue = TINT_0 if t < 0.5 else TINT_1
     return (*hue, round(ALPHA_MAX * min(1.0, abs(2.0 * t - 1.0))))
 
@@ -73,6 +74,12 @@ def boundary_rgba(probs: list[float]) -> bytes:
     """RGBA bytes for probabilities in [0, 1], one pixel each; anything else (NaN) is painted undecided."""
     table, top, odd = TABLE, TABLE[-1], UNDECIDED
     return b"".join([table[int(p * LEVELS)] if 0.0 <= p < 1.0 else top if p >= 1.0 else odd for p in probs])
+
+
+def signed_rgba(values: list[float]) -> bytes:
+    """RGBA bytes for values in [−1, 1] (a hidden unit's tanh), in the boundary's colours: blue above 0, magenta
+    below, deeper the further from 0."""
+    return boundary_rgba([0.5 + 0.5 * v for v in values])
 
 
 def paint(predict, domain: Domain, points: list[tuple[float, float]] | None = None) -> Pixels:

@@ -26,6 +26,7 @@ SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 LABEL_CHAR_W = 7.0
 WIDE_CHAR_W = {"M": 9.5}
 EDGE = 2
+LABEL_H = 12           # a run label's line height: labels of lines ending close together are pushed this far apart
 
 
 class History:
@@ -132,10 +133,12 @@ def nice_extent(count: int) -> int:
         power *= 10
 
 
-def chart_scales(history: History) -> tuple[Scale, LogScale]:
-    """The x scale (epochs) and log y scale (loss) for a history."""
-    lo, hi = decades(history.low, history.high)
-    return Scale(0, nice_extent(len(history) - 1), LEFT, WIDTH - RIGHT), LogScale(lo, hi, HEIGHT - BOTTOM, TOP)
+def chart_scales(history: History, *others: History) -> tuple[Scale, LogScale]:
+    """The x scale (epochs) and log y scale (loss) that hold a history and any others drawn with it."""
+    runs = [r for r in (history, *others) if len(r)] or [history]
+    lo, hi = decades(min(r.low for r in runs), max(r.high for r in runs))
+    longest = max(len(r) for r in runs)
+    return Scale(0, nice_extent(longest - 1), LEFT, WIDTH - RIGHT), LogScale(lo, hi, HEIGHT - BOTTOM, TOP)
 
 
 def bucket_text(bucket: list[float], sx: Scale, sy: LogScale) -> str:
@@ -194,19 +197,60 @@ def render_axes(sx: Scale, sy: LogScale) -> El:
     return h("g", {"class": "axes", "aria-hidden": "true"}, *parts)
 
 
-def render_loss_chart(history: History, *, loss_name: str) -> El:
-    """The whole chart as an SVG image named "Training loss", described in words for screen readers."""
-    sx, sy = chart_scales(history)
+def label_places(ends: list[tuple[float, float, str]]) -> list[tuple[float, float, str, str]]:
+    """Where each line's label goes: just above its last point, pushed apart so no two overlap.
+
+    `ends` holds (x, y, text) per line; returns (x, y, text-anchor, text) in the same order.
+    """
+    order = sorted(range(len(ends)), key=lambda i: ends[i][1])
+    placed: dict[int, float] = {}
+    floor = TOP + LABEL_H - 4
+    for i in order:
+        y = max(ends[i][1] - 5, floor)
+        placed[i] = y
+        floor = y + LABEL_H
+    out = []
+    for i, (x, _y, text) in enumerate(ends):
+        width = sum(WIDE_CHAR_W.get(c, LABEL_CHAR_W) for c in text)
+        # Ending to the left of its last point reads as that line's name; a short run has no room there.
+        at, anchor = (x, "end") if x - width >= LEFT else (min(x + 4, WIDTH - EDGE - width), "start")
+        out.append((at, min(placed[i], HEIGHT - BOTTOM - 3), anchor, text))
+    return out
+
+
+def render_loss_chart(history: History, *, loss_name: str, label: str = "",
+                      past: tuple[tuple[str, History], ...] = ()) -> El:
+    """The whole chart as an SVG image named "Training loss", described in words for screen readers.
+
+    `past` holds earlier runs as (label, history), newest first: drawn faded under this run's line, each
+    labelled (with its learning rate) at its end, so two runs can be compared side by side.
+    """
+    past = tuple((text, run) for text, run in past if len(run))
+    sx, sy = chart_scales(history, *(run for _, run in past))
+    lines, ends = [], []
+    for age, (text, run) in reversed(list(enumerate(past, start=1))):
+        lines.append(h("path", {"class": f"loss-line past past-{age}", "d": loss_path(run, sx, sy)}))
+        ends.append((sx(len(run) - 1), sy(run.values[-1]), text, f"run-label past past-{age}"))
     marker = None
     if history.values:
         last = history.values[-1]
         marker = h("circle", {"class": "last", "cx": sx(len(history) - 1), "cy": sy(last), "r": 3})
+        if label:
+            ends.append((sx(len(history) - 1), sy(last), label, "run-label"))
+    labels = [h("text", {"class": kind, "x": x, "y": y, "text-anchor": anchor}, text)
+              for (x, y, anchor, text), (*_, kind) in zip(label_places([e[:3] for e in ends]), ends, strict=True)]
+    words = describe(history)
+    if past:
+        words += " Earlier runs: " + "; ".join(f"{text}, {len(run)} epochs, last loss {fixed(run.values[-1], 4)}"
+                                               for text, run in past) + "."
     return h(
         "svg",
         {"class": "plot loss-chart", "viewBox": f"0 0 {WIDTH} {HEIGHT}", "role": "img",
          "aria-label": "Training loss", "aria-describedby": "trainer-loss-desc"},
-        h("desc", {"id": "trainer-loss-desc"}, f"{loss_name}, log scale. {describe(history)}"),
+        h("desc", {"id": "trainer-loss-desc"}, f"{loss_name}, log scale. {words}"),
         render_axes(sx, sy),
+        *lines,
         h("path", {"class": "loss-line", "d": loss_path(history, sx, sy)}),
         marker,
+        h("g", {"class": "run-labels", "aria-hidden": "true"}, *labels),
     )
