@@ -6,6 +6,7 @@ animation frames run only when the test moves time on: no sleeping and hoping.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -125,25 +126,32 @@ def test_pause_and_step_stop_time_from_training(new_lesson):
     log.assert_clean()
 
 
-def test_the_largest_learning_rate_on_moons_overflows_with_a_message_and_reset_recovers(lesson):
+def test_the_largest_learning_rate_on_moons_makes_the_loss_leap_and_reset_recovers(lesson):
+    """What the intro promises at η = 300: the loss leaps far above where it started and keeps jumping. (The
+    overflow message, which the stable loss no longer reaches at 300, is tested in CPython with η = 1e308.)"""
     page, log = lesson
     s = section(page)
     setup(page, dataset="moons", speed="0")
+    start = loss(page)
     lr = s.get_by_role("slider", name="Learning rate")
     lr.focus()
     page.keyboard.press("End")
     expect(s.locator("output[for=trainer-lr]")).to_have_text("300")
-    button(page, "Train").click()
-    message = s.locator("p.trainer-message[role=status]")
-    expect(message).to_contain_text("the loss overflowed")  # measured: at epoch 20 for seed 1
-    expect(button(page, "Train")).to_be_visible()  # training stopped by itself
+    seen = []
+    for n in range(1, 13):
+        button(page, "Step").click()
+        expect(s.locator("#trainer-epoch")).to_have_text(f"Epoch {n}")
+        seen.append(loss(page))
+    assert max(seen) > 100 * start  # measured at seed 1: 0.68 at the start, over 150 within six epochs
+    assert min(seen[4:]) > 0.3  # and it does not settle back down
+    assert max(abs(a - b) for a, b in itertools.pairwise(seen[4:])) > 10  # it jumps
     lr.fill("10")
     button(page, "Reset").click()
     expect(s.locator("#trainer-epoch")).to_have_text("Epoch 0")
-    expect(message).to_have_text("")
+    assert loss(page) == start
     button(page, "Step").click()
     expect(s.locator("#trainer-epoch")).to_have_text("Epoch 1")
-    expect(s.locator("#trainer-loss")).to_have_text(re.compile(r"^Loss 0\.\d{4}$"))
+    assert loss(page) < start
     log.assert_clean()
 
 
