@@ -78,9 +78,10 @@ def test_no_horizontal_scrolling_and_every_widget_fits(new_lesson, width):
 
 
 class WrongWasmType(Handler):
-    """Serves .wasm as text/plain, as a misconfigured host would."""
+    """Serves .wasm as text/plain, as a misconfigured host that ignores the headers file would."""
 
     extensions_map: typing.ClassVar[dict[str, str]] = {**Handler.extensions_map, ".wasm": "text/plain"}
+    honour_headers_file = False
 
 
 def broken_copy(tmp_path: Path, damage) -> Path:
