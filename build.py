@@ -39,6 +39,11 @@ PYODIDE_VERSION = "314.0.7"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # The build backend, fetched from PyPI by exact version and checked against this hash on every build.
 SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
+# micropip at the version Pyodide 314.0.7's pyodide-lock.json names, for the test that installs our wheel the standard
+# way (tests/pyodide/test_micropip_pyodide.py); it never goes into dist/, since the page unpacks the wheel itself.
+# The hash is PyPI's wheel (the lock's differs: Pyodide repacks its copy); it needs Pyodide's Python to download.
+MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
+PYODIDE_PYTHON = "3.14"
 MOUNT_KEYS = ("graph", "chain", "trainer")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
@@ -85,14 +90,15 @@ def pyodide_dir() -> Path:
     return folder
 
 
-def pinned_wheel(name: str, version: str, digest: str) -> Path:
-    """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256."""
+def pinned_wheel(name: str, version: str, digest: str, python: str | None = None) -> Path:
+    """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256 (python:
+    the Python version it is for, when not this one)."""
     target = CACHE / "wheels" / f"{name}-{version}-py3-none-any.whl"
     if not (target.exists() and sha256(target) == digest):
         log(f"downloading {name}=={version} from PyPI")
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-deps",
-                   "--only-binary=:all:", "-d", tmp, "--quiet"]
+                   "--only-binary=:all:", "-d", tmp, "--quiet", *(["--python-version", python] if python else [])]
             run(cmd, what=f"pip download {name}=={version}",
                 fix="Check that pip works (python3 -m pip --version) and that PyPI is reachable.")
             got = next(Path(tmp).glob("*.whl"))
