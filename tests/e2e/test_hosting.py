@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from build import DIST, Handler
+from build import DIST, HEADERS_FILE, Handler, read_headers, render_headers
 
 WASM = "/pyodide/pyodide.asm.wasm"
 # Runs before any page script: a short patience, and a log of every failure the page ever showed.
@@ -168,3 +168,28 @@ def test_a_page_whose_loader_cannot_load_tells_the_learner_what_to_try(browser, 
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def test_the_headers_keep_other_sites_from_framing_the_lesson(browser, tmp_path):
+    """frame-ancestors 'self' comes only from the header (a meta tag cannot set it): a page on another origin gets
+    a refusal in its frame, while a page of the lesson's own site may frame it."""
+    site, other = tmp_path / "site", tmp_path / "other"
+    site.mkdir(), other.mkdir()
+    (site / "lesson").symlink_to(DIST)  # the lesson in a folder of a larger site, with its headers
+    rules = read_headers((DIST / HEADERS_FILE).read_text())
+    (site / HEADERS_FILE).write_text(render_headers({"/lesson/*": rules["/*"]}))
+    frame = '<iframe src="{}" title="lesson" width="600" height="400"></iframe>'
+    (site / "course.html").write_text(frame.format("/lesson/"))
+    with hosted(site) as (origin, _), hosted(other) as (stranger, _):
+        (other / "copy.html").write_text(frame.format(origin + "/lesson/"))
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            with page.expect_response(origin + "/lesson/") as framed:
+                page.goto(stranger + "/copy.html")
+            assert "frame-ancestors 'self'" in framed.value.headers["content-security-policy"]
+            expect(page.frame_locator("iframe").locator("#status")).to_have_count(0)  # refused
+            page.goto(origin + "/course.html")
+            expect(page.frame_locator("iframe").locator("h1")).to_have_text("Backprop is the Chain Rule")
+        finally:
+            context.close()
