@@ -189,7 +189,7 @@ def test_the_headers_keep_other_sites_from_framing_the_lesson(browser, tmp_path)
                 page.goto(stranger + "/copy.html")
             assert "frame-ancestors 'self'" in framed.value.headers["content-security-policy"]
             expect(page.frame_locator("iframe").locator("#status")).to_have_count(0)  # refused
-            page.goto(origin + "/course.html")
+            page.goto(origin + "/course.html", wait_until="commit")  # the frame need not boot
             expect(page.frame_locator("iframe").locator("h1")).to_have_text("Backprop is the Chain Rule")
         finally:
             context.close()
