@@ -18,6 +18,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import tempfile
 import threading
 import time
 import typing
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -37,9 +39,17 @@ PYODIDE_VERSION = "314.0.7"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # The build backend, fetched from PyPI by exact version and checked against this hash on every build.
 SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
+# micropip at the version Pyodide 314.0.7's pyodide-lock.json names, for the test that installs our wheel the standard
+# way (tests/pyodide/test_micropip_pyodide.py); it never goes into dist/, since the page unpacks the wheel itself.
+# The hash is PyPI's wheel (the lock's differs: Pyodide repacks its copy); it needs Pyodide's Python to download.
+MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
+PYODIDE_PYTHON = "3.14"
 MOUNT_KEYS = ("graph", "chain", "trainer", "cost")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
+# Netlify- and Cloudflare-style rules for hosts that read a headers file; `serve` reads the same file.
+HEADERS_FILE = "_headers"
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 
 
 class BuildError(Exception):
@@ -80,14 +90,15 @@ def pyodide_dir() -> Path:
     return folder
 
 
-def pinned_wheel(name: str, version: str, digest: str) -> Path:
-    """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256."""
+def pinned_wheel(name: str, version: str, digest: str, python: str | None = None) -> Path:
+    """A pure wheel from PyPI at an exact version, cached under .cache/wheels and verified by SHA-256 (python:
+    the Python version it is for, when not this one)."""
     target = CACHE / "wheels" / f"{name}-{version}-py3-none-any.whl"
     if not (target.exists() and sha256(target) == digest):
         log(f"downloading {name}=={version} from PyPI")
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-deps",
-                   "--only-binary=:all:", "-d", tmp, "--quiet"]
+                   "--only-binary=:all:", "-d", tmp, "--quiet", *(["--python-version", python] if python else [])]
             run(cmd, what=f"pip download {name}=={version}",
                 fix="Check that pip works (python3 -m pip --version) and that PyPI is reachable.")
             got = next(Path(tmp).glob("*.whl"))
@@ -132,6 +143,56 @@ def prerender(template: str, replacements: dict[str, str]) -> str:
     return template
 
 
+def page_csp(page: str) -> str:
+    """The Content-Security-Policy of the page's meta tag: the one place the policy is written."""
+    found = CSP_META.search(page)
+    if found is None:
+        raise BuildError("static/index.html lacks its Content-Security-Policy meta tag; the page needs one.")
+    return found.group(1)
+
+
+def site_headers(csp: str) -> dict[str, dict[str, str]]:
+    """Headers by URL pattern: the page's CSP as a real header, which alone can forbid framing by other sites,
+    no type sniffing, and the type Pyodide needs for its .wasm (a wrong one makes it hang)."""
+    return {
+        "/*": {"Content-Security-Policy": f"{csp}; frame-ancestors 'self'", "X-Content-Type-Options": "nosniff"},
+        "/pyodide/pyodide.asm.wasm": {"Content-Type": MIME_TYPES[".wasm"]},
+    }
+
+
+def render_headers(rules: dict[str, dict[str, str]]) -> str:
+    """The headers file: each URL pattern on its own line, then its headers indented."""
+    blocks = [pattern + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
+              for pattern, headers in rules.items()]
+    return "# Response headers for hosts that read this file (Netlify, Cloudflare Pages, ...); see README.\n" + \
+        "\n".join(blocks)
+
+
+def read_headers(text: str) -> dict[str, dict[str, str]]:
+    """Parse a headers file back into {pattern: {name: value}} (comments and blank lines skipped)."""
+    rules: dict[str, dict[str, str]] = {}
+    pattern = None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = line.strip()
+            rules[pattern] = {}
+        elif pattern is not None:
+            name, _, value = line.strip().partition(":")
+            rules[pattern][name.strip()] = value.strip()
+    return rules
+
+
+def headers_for(rules: dict[str, dict[str, str]], path: str) -> dict[str, str]:
+    """Every header whose pattern matches a URL path ('*' at the end of a pattern matches any rest)."""
+    found: dict[str, str] = {}
+    for pattern, headers in rules.items():
+        if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+            found.update(headers)
+    return found
+
+
 def build() -> Path:
     """Assemble dist/ from scratch and return it."""
     started = time.perf_counter()
@@ -147,23 +208,45 @@ def build() -> Path:
     for path in STATIC.iterdir():
         if path.is_file() and path.name != "index.html":
             shutil.copy2(path, staging / path.name)
-    page = prerender((STATIC / "index.html").read_text(encoding="utf-8"), {
-        "APP_WHEEL": app.relative_to(staging).as_posix(),
-    })
+    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    page = prerender(template, {"APP_WHEEL": app.relative_to(staging).as_posix()})
     (staging / "index.html").write_text(page, encoding="utf-8")
+    (staging / HEADERS_FILE).write_text(render_headers(site_headers(page_csp(template))), encoding="utf-8")
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)
     log(f"built {DIST}/ in {time.perf_counter() - started:.1f} s")
     return DIST
 
 
+@functools.lru_cache(maxsize=8)
+def served_headers(root: str, stamp: float) -> dict[str, dict[str, str]]:
+    """The rules of root's headers file (none without one), cached until the file changes."""
+    path = Path(root) / HEADERS_FILE
+    return read_headers(path.read_text(encoding="utf-8")) if stamp else {}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the types Pyodide needs (a wrong .wasm type makes it hang) and no caching."""
+    """Static files with the types Pyodide needs (a wrong .wasm type makes it hang), no caching, and the headers
+    of the served folder's headers file, as a host that honours it would send them."""
 
     extensions_map: typing.ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    honour_headers_file = True  # tests turn this off to play a host that ignores the file
+
+    def rules(self) -> dict[str, str]:
+        if not self.honour_headers_file:
+            return {}
+        file = Path(self.directory) / HEADERS_FILE
+        rules = served_headers(self.directory, file.stat().st_mtime if file.exists() else 0.0)
+        return headers_for(rules, urllib.parse.urlsplit(self.path).path)
+
+    def guess_type(self, path) -> str:
+        return self.rules().get("Content-Type") or super().guess_type(path)
 
     def end_headers(self) -> None:
+        for name, value in self.rules().items():
+            if name != "Content-Type":  # sent by send_head, from guess_type
+                self.send_header(name, value)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 

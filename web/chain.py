@@ -101,9 +101,9 @@ CURVES = {stage.fn: sample(stage.fn, stage.lo, stage.hi) for stage in STAGES}
 
 
 def clamp_x(value: float) -> float:
-    """Keep x on the slider's grid and inside its range."""
-    snapped = round(round(value / X_STEP) * X_STEP, 2)
-    return min(X_MAX, max(X_MIN, snapped))
+    """Keep x inside its range and on the slider's grid (clamped first: a huge value would overflow the grid)."""
+    inside = min(X_MAX, max(X_MIN, value))
+    return round(round(inside / X_STEP) * X_STEP, 2)
 
 
 class ChainWidget(Widget):

@@ -2,7 +2,8 @@
 
 The fragment looks like `#chain.x=0.70&graph.expr=x*x%2Bsin(x)`. Each key is `<widget>.<field>`; each widget
 validates its own fields (see Widget.restore_state). Reading never evaluates anything: it splits, unquotes and
-hands plain strings to validators, and anything odd is reported as a notice instead of raising.
+hands plain strings to validators, and anything odd is reported as a notice instead of raising. A fragment with no
+"=" at all is a place on the page (the skip link's `#main`), not settings, and is left alone without a word.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def decode(fragment: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     """Split a fragment into {widget: {field: text}} plus notices about what was ignored."""
     notices: list[str] = []
     text = fragment[1:] if fragment.startswith("#") else fragment
-    if not text:
+    if "=" not in text:  # empty, or an anchor such as #main: nothing to apply and nothing to report
         return {}, notices
     if len(text) > MAX_FRAGMENT:
         return {}, [f"the link's settings are too long ({len(text)} characters) and were ignored"]

@@ -83,8 +83,45 @@ def test_serve_prints_its_url_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_pa
         assert line.startswith("Serving the lesson at http://127.0.0.1:") and url.endswith("/")
         with urllib.request.urlopen(url) as reply:
             assert "h(0.70) = 0.490" in reply.read().decode()
+        # the server sends what the built headers file tells a host to send, for the page and for the runtime
+        rules = build.read_headers((tmp_path / "dist" / build.HEADERS_FILE).read_text())
+        for path in ("", "pyodide/pyodide.asm.wasm", "boot.js"):
+            with urllib.request.urlopen(url + path) as reply:
+                for name, value in build.headers_for(rules, "/" + path).items():
+                    assert reply.headers[name] == value, (path, name)
         server.send_signal(signal.SIGINT)
         out, _ = server.communicate(timeout=10)
         assert server.returncode == 0 and "Stopped." in out
     finally:
         server.kill()
+
+
+def test_the_headers_file_sends_the_pages_own_csp_and_forbids_framing_by_other_sites():
+    template = (build.STATIC / "index.html").read_text()
+    csp = build.page_csp(template)
+    assert f'content="{csp}"' in template and "script-src 'self'" in csp
+    rules = build.read_headers(build.render_headers(build.site_headers(csp)))
+    assert rules == build.site_headers(csp)  # the file reads back as written
+    page = build.headers_for(rules, "/index.html")
+    assert page["Content-Security-Policy"] == csp + "; frame-ancestors 'self'"
+    assert page["X-Content-Type-Options"] == "nosniff"
+    assert build.headers_for(rules, "/pyodide/pyodide.asm.wasm")["Content-Type"] == "application/wasm"
+    with pytest.raises(build.BuildError, match="Content-Security-Policy meta tag"):
+        build.page_csp("<head><title>no policy</title></head>")
+
+
+def test_the_server_sends_the_headers_file_of_the_folder_it_serves(tmp_path):
+    (tmp_path / "pyodide").mkdir()
+    (tmp_path / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    (tmp_path / "index.html").write_text("<p>hi</p>")
+    (tmp_path / build.HEADERS_FILE).write_text("# a comment\n/*\n  X-Test: one\n\n/pyodide/*\n  X-Runtime: two\n")
+    server, url = build.serve_in_thread(tmp_path)
+    try:
+        with urllib.request.urlopen(url) as reply:
+            assert reply.headers["X-Test"] == "one" and reply.headers["X-Runtime"] is None
+        with urllib.request.urlopen(url + "pyodide/pyodide.asm.wasm") as reply:
+            assert reply.headers["X-Test"] == "one" and reply.headers["X-Runtime"] == "two"
+            assert reply.headers["Content-Type"] == "application/wasm"
+    finally:
+        server.shutdown()
+        server.server_close()

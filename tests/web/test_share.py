@@ -1,4 +1,4 @@
-import time
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 from web.chain import ChainWidget
 from web.expr import MAX_LENGTH
 from web.graph import GraphWidget
-from web.share import MAX_FRAGMENT, decode, encode
+from web.share import MAX_FIELDS, MAX_FRAGMENT, decode, encode
 from web.trainer import MAX_ADDED, TrainerWidget, points_text
+from web.widget import UIEvent
 
 
 def test_round_trip_keeps_every_field_and_reads_cleanly():
@@ -33,13 +34,52 @@ def test_oversized_fragments_are_ignored_whole():
     assert fields == {} and "more than" in notices[0]
 
 
+def test_a_fragment_without_settings_is_a_place_on_the_page_and_gives_no_message():
+    for anchor in ("#main", "main", "#chain", "#chain.x", "#top-of-page", "#" + "m" * (MAX_FRAGMENT + 10)):
+        assert decode(anchor) == ({}, [])
+    assert decode("#main&chain.x=1") == ({"chain": {"x": "1"}}, ["ignored 'main'"])  # settings after all
+
+
+IDENTIFIER = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=3000))
-def test_any_fragment_decodes_without_raising(text):
-    started = time.perf_counter()
+def test_any_fragment_decodes_to_plain_strings_and_short_notices(text):
     fields, notices = decode(text)
-    assert isinstance(fields, dict) and isinstance(notices, list)
-    assert time.perf_counter() - started < 0.2
+    assert all(widget.isidentifier() and all(name.isidentifier() and isinstance(value, str)
+                                             for name, value in values.items())
+               for widget, values in fields.items())
+    assert len(notices) <= MAX_FIELDS and all(len(notice) <= 80 for notice in notices)
+    if "=" not in text:
+        assert (fields, notices) == ({}, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(IDENTIFIER, st.dictionaries(IDENTIFIER, st.text(max_size=30), min_size=1, max_size=4),
+                       max_size=5))
+def test_encode_writes_a_plain_fragment_that_decode_reads_back_whole(fields):
+    fragment = encode(fields)
+    assert fragment == "" or re.fullmatch(r"#[A-Za-z0-9%*()\-._~,=&]+", fragment)  # nothing a browser rewrites
+    assert decode(fragment) == (fields, [])
+
+
+# Whatever a learner types into the chain's slider box, or drags it to: the page turns each into an input event.
+SLIDER_TEXT = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                        st.floats(-2.5, 2.5).map(lambda v: f"{v:.3f}"), st.text(max_size=8))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["input", "change"]), SLIDER_TEXT), max_size=6))
+def test_every_chain_state_the_page_can_reach_writes_a_link_that_reads_back_to_it(events):
+    widget = ChainWidget()
+    for kind, value in events:
+        widget.handle(UIEvent(kind=kind, name="x", value=value))
+    fields, notices = decode(encode({widget.key: widget.share_state()}))  # what the page writes, then reads
+    fresh = ChainWidget()
+    assert notices == [] and fresh.restore_state(fields.get(widget.key, {})) == []
+    assert fresh.x == widget.x
+    assert fresh.render() == widget.render()
 
 
 @settings(max_examples=200, deadline=None)
