@@ -4,7 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from web.chain import ChainWidget
-from web.expr import MAX_LENGTH
+from web.cost import CostWidget
+from web.expr import MAX_LENGTH, MAX_VARIABLES
 from web.graph import GraphWidget
 from web.share import MAX_FIELDS, MAX_FRAGMENT, decode, encode
 from web.trainer import MAX_ADDED, TrainerWidget, points_text
@@ -92,18 +93,26 @@ def test_any_fields_survive_a_round_trip(fields):
 
 
 def test_a_page_at_its_longest_still_fits_in_a_link():
-    """The trainer's added points are the longest part of a link: with the cap full of the widest points, every
-    trainer setting at its longest and a long expression in the graph, the link still reads back whole."""
-    chain, graph, trainer = ChainWidget(), GraphWidget(), TrainerWidget()
+    """The trainer's added points and a learner's graph are the longest parts of a link: with the cap full of the
+    widest points, every trainer setting at its longest, a 200-character expression with as many long variable
+    names as the reader takes, each at its widest value, and every other widget off its default, the link still
+    reads back whole."""
+    chain, graph, trainer, cost = ChainWidget(), GraphWidget(), TrainerWidget(), CostWidget()
     chain.set_x(-1.99)
-    head, tail = "sin(aaaaaaaaaaaaaaaaaaaaaaa)/(bbbbbbbbbbbbbbbbbbbbbbb+cc)", "+ d*e"
-    assert graph.apply(head + " " * (MAX_LENGTH - len(head) - len(tail)) + tail)  # spaces: 3 characters each
-    for slider in graph.diagram.sliders:
-        graph.set_input(slider.name, -2.99)
+    width = (MAX_LENGTH - (MAX_VARIABLES - 1)) // MAX_VARIABLES  # names joined by '+', filling the length
+    names = [chr(ord("a") + i) * width for i in range(MAX_VARIABLES)]
+    text = "+".join(names)
+    assert len(text) <= MAX_LENGTH
+    graph.handle(UIEvent("key", "expr", text, key="Enter"))
+    assert graph.state.error == "" and len(graph.state.diagram.sliders) == MAX_VARIABLES
+    for slider in graph.state.diagram.sliders:
+        graph.handle(UIEvent("input", f"set:{slider.name}", "-2.99"))
+    assert set(graph.share_state().values()) == {text, "-2.99"}
+    cost.set_k(64)
     widest = points_text([(-1.25, -1.75, 0.0)] * MAX_ADDED)
     assert trainer.restore_state({"dataset": "moons", "lr": "0.002", "loss": "mse", "seed": str(2**31 - 1),
                                   "speed": "100", "noise": "0.45", "points": "380", "added": widest}) == []
-    fields = {w.key: w.share_state() for w in (chain, graph, trainer)}
+    fields = {w.key: w.share_state() for w in (chain, graph, trainer, cost)}
     assert fields["trainer"]["added"] == widest
     fragment = encode(fields)
     assert len(fragment) < MAX_FRAGMENT
