@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engine import Value, backward_steps
+from tests.cases import NETWORK, WEIGHTS, network_loss
 from tests.e2e.ui import MINUS, any_minus, control, num, parse, section
 
 GRAPH = "Computation graph"
@@ -314,17 +315,6 @@ def test_on_a_phone_the_lesson_graph_and_its_controls_share_the_screen(new_lesso
     for element in (slider(page, "w"), button(page, "Step"), label, drawing):
         assert inside(element.bounding_box())  # the first edges animate in sight, not below the fold
     log.assert_clean()
-
-
-NETWORK = "(sigmoid(v1*tanh(w11*0.5 + w12*(-1.2) + b1) + v2*tanh(w21*0.5 + w22*(-1.2) + b2) + c) - 1)**2"
-WEIGHTS = {"v1": 0.53, "w11": -1.25, "w12": 2.0, "b1": 0.07, "v2": -2.96, "w21": 3.0, "w22": -3.0, "b2": 1.11,
-           "c": -0.4}
-
-
-def network_loss(p):
-    h1 = math.tanh(p["w11"] * 0.5 + p["w12"] * -1.2 + p["b1"])
-    h2 = math.tanh(p["w21"] * 0.5 + p["w22"] * -1.2 + p["b2"])
-    return (1 / (1 + math.exp(-(p["v1"] * h1 + p["v2"] * h2 + p["c"]))) - 1) ** 2
 
 
 LABEL_IN_SIGHT = """(svg) => {

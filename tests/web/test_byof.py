@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from engine import Value, topological_order
 from engine.rules import CODE_NAMESPACE, RULES
+from tests.cases import NETWORK, WEIGHTS, network_loss
 from tests.e2e.ui import parse
 from web.expr import MAX_OPERATIONS, MAX_VARIABLES, ExprError
 from web.expr import parse as read
@@ -200,17 +201,6 @@ def test_a_big_graph_keeps_a_readable_scale_and_scrolls():
 
 
 # --- the network "Show in the graph" sends from the Cost of a gradient widget ---
-
-NETWORK = ("(sigmoid(v1*tanh(w11*0.5 + w12*(-1.2) + b1) + v2*tanh(w21*0.5 + w22*(-1.2) + b2) + c) - 1)**2")
-WEIGHTS = {"v1": 0.53, "w11": -1.25, "w12": 2.0, "b1": 0.07, "v2": -2.96, "w21": 3.0, "w22": -3.0, "b2": 1.11,
-           "c": -0.4}
-
-
-def network_loss(p):
-    h1 = math.tanh(p["w11"] * 0.5 + p["w12"] * -1.2 + p["b1"])
-    h2 = math.tanh(p["w21"] * 0.5 + p["w22"] * -1.2 + p["b2"])
-    return (1 / (1 + math.exp(-(p["v1"] * h1 + p["v2"] * h2 + p["c"]))) - 1) ** 2
-
 
 def test_the_cost_widgets_network_link_loads_with_a_slider_per_weight_and_the_numbers_as_constants():
     assert MAX_VARIABLES >= 9
