@@ -402,7 +402,8 @@ def main() -> int:
     shot.add_argument("url", help="the page, or 'dist' to serve this worktree's dist/ (with the console probe)")
     shot.add_argument("out")
     shot.add_argument("--width", type=int, default=1280)
-    shot.add_argument("--region", help="a widget's accessible name, e.g. 'Chain rule'; default: the whole page")
+    shot.add_argument("--region", action="append", help="a widget's accessible name, e.g. 'Chain rule' (repeat it "
+                      "for several: out.png becomes out-chain-rule.png, ...); default: the whole page")
     args = parser.parse_args()
     server = None
     if args.url == "dist":
@@ -411,12 +412,18 @@ def main() -> int:
         server, args.url = serve_with_probe(DIST)
     browser = open_lesson(args.browser, args.url, args.width)
     try:
-        browser.shot(args.out, args.region)
+        written = []
+        for region in args.region or [None]:
+            out = args.out
+            if args.region and len(args.region) > 1:
+                out = str(Path(out).with_stem(f"{Path(out).stem}-{region.lower().replace(' ', '-')}"))
+            browser.shot(out, region)
+            written.append(out)
         try:
             seen = browser.log()
         except AssertionError as no_probe:
             seen = str(no_probe)
-        print(f"{args.browser} {browser.version}: wrote {args.out}; {seen}")
+        print(f"{args.browser} {browser.version}: wrote {', '.join(written)}; {seen}")
     finally:
         browser.close()
         if server:
