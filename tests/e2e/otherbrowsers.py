@@ -348,11 +348,9 @@ class WebKit:
         ActionChains(self.driver).send_keys(code).perform()
 
     def shot(self, path: str, region: str | None = None) -> None:
-        """The whole page (the window grows to the page's height), or one region; MiniBrowser clips element
-        screenshots to the viewport, so the window is made tall enough first."""
-        width = self.driver.execute_script("return window.innerWidth")
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.resize(width, min(height, 7800))
+        """The viewport, or one region. MiniBrowser (2.50) clips element screenshots to about the viewport, and a
+        window grown taller than the screen to hold a whole region gave black or wrong-place pictures: so a region
+        is shot in a window of the height asked for (--height), and what lies beyond it is cut off."""
         if region:
             self.find(region).screenshot(str(path))
         else:
@@ -402,6 +400,7 @@ def main() -> int:
     shot.add_argument("url", help="the page, or 'dist' to serve this worktree's dist/ (with the console probe)")
     shot.add_argument("out")
     shot.add_argument("--width", type=int, default=1280)
+    shot.add_argument("--height", type=int, default=800)
     shot.add_argument("--region", action="append", help="a widget's accessible name, e.g. 'Chain rule' (repeat it "
                       "for several: out.png becomes out-chain-rule.png, ...); default: the whole page")
     args = parser.parse_args()
@@ -410,7 +409,7 @@ def main() -> int:
         from build import DIST
 
         server, args.url = serve_with_probe(DIST)
-    browser = open_lesson(args.browser, args.url, args.width)
+    browser = open_lesson(args.browser, args.url, args.width, args.height)
     try:
         written = []
         for region in args.region or [None]:
