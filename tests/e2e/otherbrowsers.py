@@ -3,13 +3,15 @@
 Firefox is Debian's `firefox-esr`, driven by puppeteer-core over WebDriver BiDi through tests/e2e/puppeteer_bridge.mjs
 (Playwright cannot drive Debian's Firefox). WebKit is Debian's WebKitGTK MiniBrowser behind WebKitWebDriver, driven by
 selenium, inside an Xvfb display this module starts (MiniBrowser has no headless mode). Both expose the same small
-API, so a test is written once: find a control by role and accessible name inside a widget's region, press keys,
-click, read text and values, take screenshots, and read the page's log (console errors, requests off the origin).
+API, so a test is written once: find a widget's region by role and accessible name and a control in it by role and
+name (WebKit asks the browser for both; Firefox's ARIA queries stall while the trainer redraws, so inside a region it
+reads the same name from aria-label, aria-labelledby, <label> or text), press keys, click, read text and values, take
+screenshots, and read the page's log (console errors, requests off the origin).
 
 To look at the page yourself (the lead and helpers use it for layout checks):
 
     .venv/bin/python -m tests.e2e.otherbrowsers shot firefox http://127.0.0.1:8000/ /tmp/ff-390.png --width 390
-    .venv/bin/python -m tests.e2e.otherbrowsers shot webkit dist /tmp/wk.png --region Trainer   # serves dist/
+    .venv/bin/python -m tests.e2e.otherbrowsers shot webkit dist /tmp/wk.png --region Trainer --height 1500  # dist/
 """
 
 from __future__ import annotations
