@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -289,6 +290,9 @@ class WebKit:
         self.driver.set_window_size(width, height)
         inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
         self.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+        got = self.driver.execute_script("return window.innerWidth")
+        if got != width:  # MiniBrowser's window is never narrower than its header bar: 447 px on Debian 12
+            print(f"webkit: the viewport is {got} px wide, not {width} (MiniBrowser's narrowest)", file=sys.stderr)
 
     def open(self, url: str) -> None:
         self.origin = origin_of(url)
