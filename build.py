@@ -2,7 +2,8 @@
 
     python3 build.py            build dist/: Pyodide, the app wheel, static files, the pre-rendered page
     python3 build.py serve      build, then serve dist/ on 127.0.0.1 and print the URL (Ctrl-C stops)
-    python3 build.py test       set up .venv and a headless Chromium, build, run ruff and every test
+    python3 build.py test       set up .venv and the browsers (Chromium, Firefox ESR, WebKitGTK), build, run ruff and
+                                every test
 
 Downloads (npm's Pyodide, the setuptools wheel that builds ours) are cached, so a second build needs no network.
 The page unpacks the app wheel into site-packages itself (pyodide.unpackArchive), with neither micropip nor
@@ -78,11 +79,12 @@ def sha256(path: Path) -> str:
 
 def pyodide_dir() -> Path:
     """The Pyodide runtime from npm, installed with `npm ci` from package-lock.json when not yet present
-    (with the test-only axe-core, which never goes into dist/)."""
+    (with the test-only axe-core and puppeteer-core, which never go into dist/)."""
     folder = ROOT / "node_modules" / "pyodide"
     manifest = folder / "package.json"
     ok = manifest.exists() and json.loads(manifest.read_text())["version"] == PYODIDE_VERSION
     ok = ok and (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists()
+    ok = ok and (ROOT / "node_modules" / "puppeteer-core" / "package.json").exists()
     if not (ok and all((folder / name).exists() for name in PYODIDE_FILES)):
         log(f"installing pyodide@{PYODIDE_VERSION} from the npm registry (npm ci)")
         run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], what="npm ci",
@@ -337,26 +339,51 @@ def install_test_extra(python: Path) -> None:
     stamp.write_text("\n".join(wanted))
 
 
-def ensure_chromium(python: Path) -> None:
-    """Make sure a headless Chromium exists: Debian's package as root, else Playwright's download."""
-    if find_chromium():
+# Debian's packages for the browsers the e2e tests drive besides Chromium: Firefox ESR (through puppeteer-core from
+# package-lock.json) and WebKitGTK's WebKitWebDriver + MiniBrowser, which needs an X display (Xvfb).
+OTHER_BROWSERS = {"firefox-esr": "/usr/bin/firefox-esr", "webkit2gtk-driver": "/usr/bin/WebKitWebDriver",
+                  "xvfb": "/usr/bin/Xvfb"}
+
+
+def can_apt() -> bool:
+    return os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(packages: list[str], fix: str) -> None:
+    """apt-get update, then install `packages` (waiting for another apt's lock rather than failing on it)."""
+    log("installing Debian's " + " ".join(packages) + " with apt-get")
+    lock = ["-o", "DPkg::Lock::Timeout=600"]
+    run(["apt-get", *lock, "update", "-q"], what="apt-get update", fix="Check the network.", quiet=False)
+    run(["apt-get", *lock, "install", "-y", "-q", *packages], what="apt-get install " + " ".join(packages),
+        fix=fix, quiet=False, env={"DEBIAN_FRONTEND": "noninteractive"})
+
+
+def ensure_browsers(python: Path) -> None:
+    """Make sure the e2e tests' browsers exist: Chromium, Firefox ESR, WebKitWebDriver and Xvfb from Debian when we
+    are root with apt-get (one apt run for all). Otherwise Chromium comes from Playwright's download, and the Firefox
+    and WebKit tests fail saying what to install: they are never skipped."""
+    missing = [package for package, path in OTHER_BROWSERS.items() if not Path(path).exists()]
+    if not find_chromium():
+        missing.insert(0, "chromium")
+    if missing and can_apt():
+        apt_install(missing, fix="Install them by hand (apt-get install " + " ".join(missing) + "), or set "
+                    "CHROMIUM to a Chromium binary.")
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        log("installing Debian's chromium with apt-get")
-        run(["apt-get", "update", "-q"], what="apt-get update", fix="Check the network.", quiet=False)
-        run(["apt-get", "install", "-y", "-q", "chromium"], what="apt-get install chromium",
-            fix="Install chromium by hand, or set CHROMIUM to a Chromium binary.", quiet=False)
-    else:
+    if "chromium" in missing:
         log("installing Playwright's Chromium")
         run([str(python), "-m", "playwright", "install", "chromium"], what="playwright install chromium",
             fix="Install a Chromium and set CHROMIUM to its path.", quiet=False)
+        missing.remove("chromium")
+    if missing:
+        log("cannot install " + " ".join(missing) + " (needs root and apt-get): the Firefox and WebKit tests will "
+            "fail until someone runs `apt-get install " + " ".join(missing) + "`")
 
 
 def test(pytest_args: list[str]) -> int:
     """Everything a newcomer needs to run every test, then the tests themselves; returns pytest's status."""
     python = venv_python()
     install_test_extra(python)
-    ensure_chromium(python)
+    ensure_browsers(python)
     build()
     lint = subprocess.run([str(python), "-m", "ruff", "check", "."], cwd=ROOT)
     tests = subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT)

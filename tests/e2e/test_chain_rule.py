@@ -9,36 +9,21 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-MINUS = "\u2212"
-
-
-def section(page):
-    return page.get_by_role("region", name="Chain rule", exact=True)
+from tests.e2e.ui import any_minus, control, num, parse, same_number, section
 
 
 def slider(page):
-    return section(page).get_by_role("slider", name="x", exact=True)
-
-
-def num(value: float, digits: int) -> str:
-    """Format as the page should, with either minus sign accepted by the caller's regex."""
-    text = f"{value:.{digits}f}"
-    return "0." + "0" * digits if float(text) == 0 else text
-
-
-def any_minus(text: str) -> re.Pattern:
-    """A pattern for text that accepts '-' or the typographic minus wherever text has '-'."""
-    return re.compile(f"[-{MINUS}]".join(re.escape(part) for part in text.split("-")))
+    return control(page, "Chain rule", "slider", "x")
 
 
 def expect_text(page, text: str) -> None:
-    expect(section(page)).to_contain_text(any_minus(text))
+    expect(section(page, "Chain rule")).to_contain_text(any_minus(text, whole=False))
 
 
 def expect_row(page, name: str, value: str) -> None:
     # Playwright writes the pattern into a selector as /.../, so a slash in it must be escaped.
-    row = section(page).get_by_role("row", name=re.compile("^" + re.escape(name).replace("/", "\\/")))
-    expect(row).to_contain_text(any_minus(value))
+    row = section(page, "Chain rule").get_by_role("row", name=re.compile("^" + re.escape(name).replace("/", "\\/")))
+    expect(row).to_contain_text(any_minus(value, whole=False))
 
 
 def expect_numbers_for(page, x: float) -> None:
@@ -56,7 +41,7 @@ def expect_numbers_for(page, x: float) -> None:
 
 
 def current_x(page) -> float:
-    return float(slider(page).input_value())
+    return parse(slider(page).input_value())
 
 
 def test_boots_cleanly_with_no_foreign_requests(lesson):
@@ -68,7 +53,7 @@ def test_boots_cleanly_with_no_foreign_requests(lesson):
 
 def test_default_numbers_match_the_contract(lesson):
     page, _ = lesson
-    expect(slider(page)).to_have_value("0.7")
+    expect(slider(page)).to_have_value(same_number(0.7))
     for text in ["h(0.70) = 0.490", "g(0.49) = 0.454", "f(0.45) = 0.206"]:
         expect_text(page, text)
     for name, value in [("f'(v)", "0.9084"), ("g'(u)", "0.7937"), ("h'(x)", "1.4000"), ("df/dx", "1.0094")]:
@@ -80,7 +65,7 @@ def test_arrow_right_moves_x_by_one_step(lesson):
     start = current_x(page)
     slider(page).focus()
     page.keyboard.press("ArrowRight")
-    expect(slider(page)).to_have_value(str(round(start + 0.01, 2)))
+    expect(slider(page)).to_have_value(same_number(round(start + 0.01, 2)))
     expect_numbers_for(page, round(start + 0.01, 2))
     page.keyboard.press("ArrowLeft")
     expect_numbers_for(page, start)
@@ -114,9 +99,9 @@ def test_home_and_end_reach_the_ends_of_the_range(lesson):
 
 def test_three_plots_move_their_points_with_the_slider(lesson):
     page, _ = lesson
-    plots = section(page).get_by_role("img")
+    plots = section(page, "Chain rule").get_by_role("img")
     expect(plots).to_have_count(3)
-    markers = section(page).locator("circle.marker")
+    markers = section(page, "Chain rule").locator("circle.marker")
     before = [markers.nth(i).get_attribute("cy") for i in range(3)]
     slider(page).focus()
     page.keyboard.press("PageUp")
@@ -136,7 +121,7 @@ def test_page_without_javascript_already_shows_plots_and_numbers(site):
 
 def test_a_link_restores_x_and_moving_x_rewrites_the_link(new_lesson):
     page, log = new_lesson("#chain.x=1.25")
-    expect(slider(page)).to_have_value("1.25")
+    expect(slider(page)).to_have_value(same_number(1.25))
     expect_numbers_for(page, 1.25)
     slider(page).focus()
     page.keyboard.press("ArrowLeft")
@@ -147,6 +132,6 @@ def test_a_link_restores_x_and_moving_x_rewrites_the_link(new_lesson):
 def test_a_hostile_link_is_ignored_with_a_notice(new_lesson):
     page, log = new_lesson("#chain.x=__import__('os')&chain.y=1&<img src=x>=2&zzz")
     expect(page.locator("#status")).to_contain_text("ignored")
-    expect(slider(page)).to_have_value("0.7")
+    expect(slider(page)).to_have_value(same_number(0.7))
     expect_numbers_for(page, 0.70)
     log.assert_clean()

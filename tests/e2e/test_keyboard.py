@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.ui import section
+
 CONTROLS = ("input:not([type=hidden]):not([disabled]), select:not([disabled]), button:not([disabled]), "
             "textarea:not([disabled]), [tabindex='0']")
 # What the focused element is, and whether the browser draws a focus ring for it.
@@ -50,9 +52,9 @@ def test_tab_reaches_every_control_with_a_visible_focus_ring(new_lesson):
 
 def test_each_widget_works_from_the_keyboard(new_lesson):
     page, log = new_lesson()
-    chain = page.get_by_role("region", name="Chain rule", exact=True)
-    graph = page.get_by_role("region", name="Computation graph", exact=True)
-    trainer = page.get_by_role("region", name="Trainer", exact=True)
+    chain = section(page, "Chain rule")
+    graph = section(page, "Computation graph")
+    trainer = section(page, "Trainer")
 
     chain.get_by_role("slider", name="x", exact=True).focus()
     page.keyboard.press("ArrowRight")

@@ -8,6 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.ui import number_after, section
+
 # Before any page script: keep every WebAssembly memory Pyodide creates, so the test can read its size.
 WASM_PROBE = """
 window.__wasmMemories = [];
@@ -53,16 +55,16 @@ def memory(page, cdp) -> dict[str, int]:
     return {"wasm": int(wasm), "js_heap": int(heap)}
 
 
-def epoch(section) -> int:
-    return int(re.search(r"Epoch (\d+)", section.locator("#trainer-epoch").inner_text()).group(1))
+def epoch(trainer) -> int:
+    return int(number_after(trainer.locator("#trainer-epoch").inner_text(), "Epoch"))
 
 
 def test_soak_every_widget_survives_and_memory_stays_flat(new_lesson):
     page, log = new_lesson(init_script=WASM_PROBE)
     cdp = page.context.new_cdp_session(page)
-    graph = page.get_by_role("region", name="Computation graph", exact=True)
-    chain = page.get_by_role("region", name="Chain rule", exact=True)
-    trainer = page.get_by_role("region", name="Trainer", exact=True)
+    graph = section(page, "Computation graph")
+    chain = section(page, "Chain rule")
+    trainer = section(page, "Trainer")
     rng = random.Random(7)
 
     # warm-up: a little of everything, so caches and pools exist before the baseline
