@@ -14,9 +14,6 @@ from build import DIST
 from tests.e2e.otherbrowsers import BROWSERS, BrowserMissing, serve_with_probe, wait_for
 from tests.e2e.ui import NUMBER, number_after, numbers, parse
 
-# The lead switches this on once "Cost of a gradient" is merged: then a page without it fails instead of skipping.
-EXPECT_COST_WIDGET = False
-
 
 @pytest.fixture(scope="module")
 def probe_site():
@@ -131,9 +128,7 @@ def test_the_trainers_loss_falls(page):
 
 def test_cost_of_a_gradient_grows_with_the_hidden_units(page):
     booted(page)
-    if not page.exists("Cost of a gradient"):
-        assert not EXPECT_COST_WIDGET, "the page has no section named 'Cost of a gradient'"
-        pytest.skip("this build has no 'Cost of a gradient' section yet (EXPECT_COST_WIDGET is off)")
+    assert page.exists("Cost of a gradient"), "the page has no section named 'Cost of a gradient'"
 
     def reverse_ops() -> int | None:
         """N of the read-out 'Reverse mode: N operations' (116,358: thousands separators), None while it is '—'."""

@@ -114,7 +114,8 @@ def train_until(trainer, target: int) -> None:
 
 def animate_and_interrupt(page, graph, rng: random.Random, rounds: int) -> None:
     """Start the backward animation and cut it short at a random moment in one of three ways."""
-    animate = graph.get_by_role("button", name="Animate backward pass", exact=True)
+    # After Step the button resumes the pass, so it is named Resume then.
+    animate = graph.get_by_role("button", name=re.compile("^(Animate backward pass|Resume)$"))
     for _ in range(rounds):
         animate.click()
         page.wait_for_timeout(rng.randint(0, 400))
