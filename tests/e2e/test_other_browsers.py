@@ -99,14 +99,21 @@ def test_animate_backward_pass_ends_with_the_gradients_this_test_computes(page):
     want = expected_gradients(*inputs)
     page.click("Computation graph", "button", "Animate backward pass")
 
+    def shown(text: str, name: str) -> float | None:
+        """∂L/∂name as the read-out shows it; None while it reads — (not computed yet)."""
+        found = re.search(f"∂L/∂{name} = ({NUMBER.pattern})", text)
+        return parse(found.group(1)) if found else None
+
     def finished() -> str:  # the button is named Pause while the pass plays
-        text = " ; ".join(page.texts("Computation graph", "status"))  # each read-out is an <output>
+        # Idle first, then the read-outs: read the other way round, a pass ending between the two calls would
+        # pair mid-pass read-outs with an idle button.
         idle = page.count("Computation graph", "button", "Animate backward pass") == 1
-        return text if idle and all(number_after(text, f"∂L/∂{n} = ") != 0 for n in want) else ""
+        text = " ; ".join(page.texts("Computation graph", "status"))  # each read-out is an <output>
+        return text if idle and all(shown(text, n) is not None for n in want) else ""
 
     text = wait_for(finished, "the backward pass to end")
     for name, value in want.items():
-        assert close_to(number_after(text, f"∂L/∂{name} = "), value, 4), (name, value, text)
+        assert close_to(shown(text, name), value, 4), (name, value, text)
     page.log().assert_clean()
 
 

@@ -55,18 +55,12 @@ def numbers(text: str) -> list[float]:
 
 
 def number_after(text: str, label: str) -> float:
-    """The first number after `label` in text, e.g. number_after("Epoch 12  Loss 0.0123", "Loss") == 0.0123."""
+    """The number right after `label` in text, e.g. number_after("Epoch 12  Loss 0.0123", "Loss") == 0.0123.
+
+    Strict: "∂L/∂x = —" has no number, and reading on to the next label's would be a wrong answer, so it fails.
+    """
     _, found, tail = text.partition(label)
     assert found, f"{label!r} not in {text!r}"
-    values = numbers(tail)
-    assert values, f"no number after {label!r} in {text!r}"
-    return values[0]
-
-
-def same_number(value: float) -> re.Pattern:
-    """A pattern for any way a browser writes `value` in an input (Chromium "0.7", Firefox "0.70", "1" or "1.0"), so
-    that expect(slider).to_have_value(same_number(0.7)) compares numbers, not one browser's normalised string."""
-    text = repr(float(value)).rstrip("0").rstrip(".")
-    whole, _, fraction = text.partition(".")
-    sign = f"[-{MINUS}]" if whole.startswith("-") else ""
-    return re.compile(f"^{sign}{whole.lstrip('-')}" + (rf"\.{fraction}0*$" if fraction else r"(?:\.0*)?$"))
+    match = NUMBER.match(tail.lstrip())
+    assert match, f"no number right after {label!r} in {text!r}"
+    return parse(match.group(0))

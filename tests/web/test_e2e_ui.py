@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ def test_numbers_skip_labels_and_read_scientific_notation():
     assert numbers("∂L/∂w = −0.1621") == [-0.1621]
     assert numbers("L = 2.42×10³⁸, step 3 of 8") == [2.42e38, 3, 8]
     assert number_after("Epoch 12 Loss 0.0123 Accuracy 97%", "Loss") == 0.0123
+    with pytest.raises(AssertionError):  # "not computed yet" must not read as the next read-out's number
+        number_after("∂L/∂x = — ; ∂L/∂b = −0.1621", "∂L/∂x = ")
     assert math.isinf(parse("−∞")) and parse("−∞") < 0
 
 
