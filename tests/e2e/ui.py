@@ -64,3 +64,12 @@ def number_after(text: str, label: str) -> float:
     match = NUMBER.match(tail.lstrip())
     assert match, f"no number right after {label!r} in {text!r}"
     return parse(match.group(0))
+
+
+def same_number(value: float) -> re.Pattern:
+    """A pattern for any way a browser writes `value` in an input (Chromium "0.7", Firefox "0.70", "1" or "1.0"), so
+    that expect(slider).to_have_value(same_number(0.7)) compares numbers, not one browser's normalised string."""
+    text = repr(float(value)).rstrip("0").rstrip(".")
+    whole, _, fraction = text.partition(".")
+    sign = f"[-{MINUS}]" if whole.startswith("-") else ""
+    return re.compile(f"^{sign}{whole.lstrip('-')}" + (rf"\.{fraction}0*$" if fraction else r"(?:\.0*)?$"))
