@@ -3,25 +3,19 @@ loaded lesson page per test module (each cold Pyodide start costs seconds)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from build import CHROMIUM_ARGS, DIST, find_chromium, serve_in_thread
+from tests.e2e.ui import PageLog, origin_of
 
 BOOT_TIMEOUT_MS = 60_000
 
 
-@dataclass
-class PageLog:
-    """What went wrong while a page was open: console errors, uncaught errors, requests to other origins."""
-
-    origin: str
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    foreign_requests: list[str] = field(default_factory=list)
+class PlaywrightLog(PageLog):
+    """The shared PageLog, filled from a Playwright page's events."""
 
     def watch(self, page: Page) -> None:
         page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
@@ -32,18 +26,8 @@ class PageLog:
         parts = urlsplit(request.url)
         if parts.scheme in ("data", "blob"):
             return
-        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+        if origin_of(request.url) != self.origin:
             self.foreign_requests.append(request.url)
-
-    def assert_clean(self) -> None:
-        assert self.console_errors == []
-        assert self.page_errors == []
-        assert self.foreign_requests == []
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +56,7 @@ def open_lesson(browser, url: str, init_script: str | None = None, **context_opt
     page = context.new_page()
     if init_script:
         page.add_init_script(init_script)
-    log = PageLog(origin_of(url))
+    log = PlaywrightLog(origin_of(url))
     log.watch(page)
     page.goto(url)
     expect(page.locator("body")).to_have_attribute("data-ready", "", timeout=BOOT_TIMEOUT_MS)

@@ -28,9 +28,10 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.e2e.ui import PageLog, off_origin, origin_of
 
 HERE = Path(__file__).resolve().parent
 BRIDGE = HERE / "puppeteer_bridge.mjs"
@@ -49,31 +50,6 @@ INSTALL_HINT = ("`python3 build.py test` installs it as root with apt-get (Debia
 
 class BrowserMissing(RuntimeError):
     """A browser or its driver is not installed; the message says how to install it."""
-
-
-@dataclass
-class PageLog:
-    """What went wrong while the page was open, as the browser reported it."""
-
-    origin: str
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    foreign_requests: list[str] = field(default_factory=list)
-
-    def assert_clean(self) -> None:
-        assert self.console_errors == []
-        assert self.page_errors == []
-        assert self.foreign_requests == []
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def off_origin(urls: list[str], origin: str) -> list[str]:
-    """The URLs that leave `origin` (data: and blob: stay in the page)."""
-    return [u for u in urls if urlsplit(u).scheme not in ("data", "blob", "about") and origin_of(u) != origin]
 
 
 def wait_for(check, what: str):

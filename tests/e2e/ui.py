@@ -8,6 +8,8 @@ imported; fixtures stay in conftest.py).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 MINUS = "\u2212"
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -73,3 +75,28 @@ def same_number(value: float) -> re.Pattern:
     whole, _, fraction = text.partition(".")
     sign = f"[-{MINUS}]" if whole.startswith("-") else ""
     return re.compile(f"^{sign}{whole.lstrip('-')}" + (rf"\.{fraction}0*$" if fraction else r"(?:\.0*)?$"))
+
+
+@dataclass
+class PageLog:
+    """What went wrong while the page was open, as the browser reported it."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.page_errors == []
+        assert self.foreign_requests == []
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def off_origin(urls: list[str], origin: str) -> list[str]:
+    """The URLs that leave `origin` (data: and blob: stay in the page)."""
+    return [u for u in urls if urlsplit(u).scheme not in ("data", "blob", "about") and origin_of(u) != origin]
