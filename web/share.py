@@ -8,11 +8,39 @@ hands plain strings to validators, and anything odd is reported as a notice inst
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
-
 MAX_FRAGMENT = 2000
 MAX_FIELDS = 40
 SAFE = "*()-._~,"  # characters left readable in links
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+HEX = frozenset("0123456789abcdefABCDEF")
+
+
+# quote and unquote do what urllib.parse's do for these links (a test compares them). urllib.parse is not used
+# because importing it in Pyodide also imports ipaddress and costs about 0.1 s of every page start.
+def quote(text: str, safe: str = "") -> str:
+    """Percent-encode the UTF-8 bytes of text, except unreserved characters and those in safe."""
+    keep = UNRESERVED.union(safe)
+    return "".join(c if c in keep else "".join(f"%{b:02X}" for b in c.encode()) for c in text)
+
+
+def unquote(text: str) -> str:
+    """Undo %XX escapes; each run of escaped bytes is read as UTF-8 (invalid bytes become U+FFFD), and a '%' not
+    followed by two hex digits stays as it is."""
+    if "%" not in text:
+        return text
+    head, *rest = text.split("%")
+    out, run = [head], bytearray()
+    for piece in rest:
+        if len(piece) >= 2 and piece[0] in HEX and piece[1] in HEX:
+            run.append(int(piece[:2], 16))
+            tail = piece[2:]
+        else:
+            tail = "%" + piece
+        if tail:
+            out.append(run.decode("utf-8", "replace") + tail)
+            run.clear()
+    out.append(run.decode("utf-8", "replace"))
+    return "".join(out)
 
 
 def encode(fields: dict[str, dict[str, str]]) -> str:

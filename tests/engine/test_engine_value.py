@@ -2,6 +2,7 @@
 
 import gc
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -53,6 +54,17 @@ def test_exponent_must_be_a_number():
         a ** Value(2.0)
     with pytest.raises(TypeError):
         2 ** a
+
+
+def test_any_real_number_mixes_with_values_and_other_types_do_not():
+    a = Value(2.0)
+    assert (a + Fraction(1, 2)).data == 2.5 and (Fraction(1, 2) * a).data == 1.0
+    assert (a ** Fraction(1, 2)).data == math.sqrt(2.0) and (a + True).data == 3.0
+    for other in ("1", None, [1.0], 1j):
+        with pytest.raises(TypeError):
+            a + other
+        with pytest.raises(TypeError):
+            a ** other
 
 
 def test_backward_twice_gives_the_same_gradients():

@@ -1,4 +1,5 @@
 import re
+import urllib.parse
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -7,7 +8,7 @@ from web.chain import ChainWidget
 from web.cost import CostWidget
 from web.expr import MAX_LENGTH, MAX_VARIABLES
 from web.graph import GraphWidget
-from web.share import MAX_FIELDS, MAX_FRAGMENT, decode, encode
+from web.share import MAX_FIELDS, MAX_FRAGMENT, SAFE, decode, encode, quote, unquote
 from web.trainer import MAX_ADDED, TrainerWidget, points_text
 from web.widget import UIEvent
 
@@ -17,6 +18,24 @@ def test_round_trip_keeps_every_field_and_reads_cleanly():
     fragment = encode(fields)
     assert fragment.startswith("#chain.x=0.70&graph.expr=")
     assert decode(fragment) == (fields, [])
+
+
+# Links are written with the page's own quote and unquote (urllib.parse costs Pyodide a tenth of a second to import):
+# they must write and read exactly what urllib.parse would, on any text, including broken escapes and odd bytes.
+ESCAPE_LIKE = st.text(alphabet="%0123456789abcdefABCDEFgG&=.é€\U0001F600 ~*", max_size=30)
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.text(max_size=30), ESCAPE_LIKE), st.sampled_from(["", SAFE]))
+def test_quote_and_unquote_agree_with_urllib(text, safe):
+    assert quote(text, safe=safe) == urllib.parse.quote(text, safe=safe)
+    assert unquote(text) == urllib.parse.unquote(text)
+    assert unquote(quote(text, safe=safe)) == text
+
+
+def test_unquote_reads_split_and_broken_utf8_as_urllib_does():
+    for text in ["%C3%A9", "%C3", "%C3a%A9", "%E2%82", "%E2%82%AC%", "100%", "%zz%41", "%%41", "é%C3%A9é"]:
+        assert unquote(text) == urllib.parse.unquote(text), text
 
 
 def test_empty_and_malformed_fragments():
