@@ -14,6 +14,7 @@ source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s;
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import hashlib
 import http.server
@@ -28,6 +29,7 @@ import threading
 import time
 import typing
 import urllib.parse
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -112,19 +114,58 @@ def pinned_wheel(name: str, version: str, digest: str, python: str | None = None
     return target
 
 
-def app_wheel(out: Path) -> Path:
-    """Build the pure wheel of engine + web from pyproject.toml, with setuptools from the local cache only."""
+def app_wheel(out: Path, runtime: Path) -> Path:
+    """Build the pure wheel of engine + web from pyproject.toml, with setuptools from the local cache only, and add
+    each module's bytecode as Pyodide's own Python compiles it (see with_bytecode)."""
     backend = pinned_wheel(*SETUPTOOLS)
     with tempfile.TemporaryDirectory() as tmp:
-        run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-index", "--quiet",
-             "--find-links", str(backend.parent), "-w", tmp],
+        # Built from a copy of exactly what goes in: setuptools' build/ folder in the tree keeps deleted modules.
+        source = Path(tmp) / "source"
+        source.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, source / name)
+        for package in ("engine", "web"):
+            shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+        run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-index", "--quiet",
+             "--find-links", str(backend.parent), "-w", str(Path(tmp) / "plain")],
             what="pip wheel (the lesson's own package)", fix="Check pyproject.toml and that engine/ and web/ import.",
             env={"SOURCE_DATE_EPOCH": "315532800"})  # fixed timestamps: same sources, same wheel
-        built = next(Path(tmp).glob("*.whl"))
+        plain = next((Path(tmp) / "plain").glob("*.whl"))
+        built = with_bytecode(plain, Path(tmp) / plain.name, runtime, Path(tmp) / "bytecode")
         # A folder named after the content keeps browsers from reusing a stale wheel after a rebuild.
         folder = out / sha256(built)[:12]
         folder.mkdir(parents=True)
         return Path(shutil.copy2(built, folder / built.name))
+
+
+def with_bytecode(wheel: Path, target: Path, runtime: Path, scratch: Path) -> Path:
+    """Write target: the wheel plus a __pycache__/*.pyc for each module, compiled by Pyodide under Node (pyc.mjs).
+    Without them the page compiles every module from source on every start (0.18 s; bench/README.md). Only the page's
+    own Python can write them: a .pyc belongs to one Python version, and the machine that builds may have another."""
+    run(["node", str(ROOT / "pyc.mjs"), str(runtime), str(wheel), str(scratch)],
+        what="compiling the lesson's modules with Pyodide's Python (node pyc.mjs)",
+        fix="Install Node.js 18+ (Debian: apt-get install nodejs npm) and rebuild.")
+    compiled = sorted(scratch.rglob("*.pyc"))
+    with zipfile.ZipFile(wheel) as plain, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as full:
+        record = next(name for name in plain.namelist() if name.endswith(".dist-info/RECORD"))
+        sources = [name for name in plain.namelist() if name.endswith(".py")]
+        if len(compiled) != len(sources):
+            raise BuildError(f"pyc.mjs compiled {len(compiled)} of the wheel's {len(sources)} modules. Rebuild; if it "
+                             "persists, run node pyc.mjs by hand to see why.")
+        lines = [line for line in plain.read(record).decode().splitlines() if not line.startswith(record + ",")]
+        for info in plain.infolist():
+            if info.filename != record:
+                full.writestr(info, plain.read(info))
+        for path in compiled:
+            name, data = path.relative_to(scratch).as_posix(), path.read_bytes()
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed, as the rest of the wheel
+            entry.external_attr = 0o644 << 16
+            full.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"{name},sha256={digest},{len(data)}")
+        lines.append(f"{record},,")
+        full.writestr(plain.getinfo(record), "\n".join(lines) + "\n")
+    return target
 
 
 def prerender(template: str, replacements: dict[str, str]) -> str:
@@ -206,7 +247,7 @@ def build() -> Path:
         shutil.copy2(runtime / name, staging / "pyodide" / name)
     wheels = staging / "wheels"
     wheels.mkdir()
-    app = app_wheel(wheels)
+    app = app_wheel(wheels, runtime)
     for path in STATIC.iterdir():
         if path.is_file() and path.name != "index.html":
             shutil.copy2(path, staging / path.name)
