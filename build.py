@@ -173,14 +173,18 @@ def prerender(template: str, replacements: dict[str, str]) -> str:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from web.app import make_widgets
-    from web.tree import to_markup
+    from web.tree import digest, to_markup
 
-    views = {widget.key: to_markup(widget.render(ready=False)) for widget in make_widgets()}
+    previews = {widget.key: widget.render(ready=False) for widget in make_widgets()}
     for key in MOUNT_KEYS:
-        marker = f"<!--mount:{key}-->"
-        if marker not in template:
-            raise BuildError(f"static/index.html lacks the marker {marker}; every widget needs its mount point.")
-        template = template.replace(marker, views.get(key, ""))
+        marker, mount = f"<!--mount:{key}-->", f'id="{key}-mount"'
+        if marker not in template or mount not in template:
+            raise BuildError(f"static/index.html lacks {mount} or its marker {marker}; every widget needs both.")
+        # The stamp lets the page adopt this markup as the widget's live view instead of building it again.
+        preview = previews.get(key)
+        template = template.replace(marker, to_markup(preview) if preview else "")
+        if preview:
+            template = template.replace(mount, f'{mount} data-preview="{digest(preview)}"')
     for name, value in replacements.items():
         template = template.replace("{{" + name + "}}", value)
     return template

@@ -6,6 +6,7 @@ A view function returns an `El`; `web.dom` turns it into live DOM nodes (and lat
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 Attr = str | int | float | bool | None
@@ -48,7 +49,9 @@ def attr_text(value: Attr) -> str | None:
 
 
 def h(tag: str, attrs: dict[str, Attr] | None = None, *children: El | str | None) -> El:
-    """Build an element; attribute names use '_' for '-' (aria_label -> aria-label); None children vanish."""
+    """Build an element; attribute names use '_' for '-' (aria_label -> aria-label); None and empty children
+    vanish and neighbouring texts join, so each child is one DOM node both when built and when parsed from markup
+    (which lets web.dom adopt the pre-rendered page instead of building it again)."""
     pairs = []
     for name, value in (attrs or {}).items():
         text = attr_text(value)
@@ -56,12 +59,13 @@ def h(tag: str, attrs: dict[str, Attr] | None = None, *children: El | str | None
             pairs.append((name.rstrip("_").replace("_", "-"), text))
     kids: list[El | str] = []
     for child in children:
-        if child is None:
-            continue
-        if isinstance(child, list | tuple):
-            kids.extend(c for c in child if c is not None)
-        else:
-            kids.append(child)
+        for kid in child if isinstance(child, list | tuple) else (child,):
+            if kid is None or kid == "":
+                continue
+            if isinstance(kid, str) and kids and isinstance(kids[-1], str):
+                kids[-1] += kid  # one text node, as the browser's parser makes of the pre-rendered page
+            else:
+                kids.append(kid)
     return El(tag, tuple(sorted(pairs)), tuple(kids))
 
 
@@ -77,6 +81,12 @@ def to_markup(node: El | str, *, in_svg: bool = False) -> str:
         return f"<{node.tag}{attrs}/>"
     inner = "".join(to_markup(child, in_svg=svg) for child in node.children)
     return f"<{node.tag}{attrs}>{inner}</{node.tag}>"
+
+
+def digest(node: El | str) -> str:
+    """A short fingerprint of a tree's markup: build.py stamps each pre-rendered view with it, and web.dom adopts
+    that view only when the widget in the browser would write the same markup."""
+    return f"{zlib.crc32(to_markup(node).encode()):08x}"
 
 
 def text_of(node: El | str) -> str:

@@ -7,17 +7,31 @@ import build
 
 
 def test_prerender_fills_every_marker_and_the_wheel_urls():
-    markers = "".join(f"<!--mount:{key}-->" for key in build.MOUNT_KEYS)
-    template = f"<body data-app='{{{{APP_WHEEL}}}}'>{markers}</body>"
+    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in build.MOUNT_KEYS)
+    template = f"<body data-app='{{{{APP_WHEEL}}}}'>{mounts}</body>"
     page = build.prerender(template, {"APP_WHEEL": "wheels/abc/app.whl"})
     assert "<!--mount:" not in page and "{{" not in page
     assert "wheels/abc/app.whl" in page
     assert "h(0.70) = 0.490" in page
 
 
+def test_each_mount_is_stamped_with_the_digest_of_the_view_inside_it():
+    from web.app import make_widgets
+    from web.tree import digest, to_markup
+
+    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in build.MOUNT_KEYS)
+    page = build.prerender(mounts, {})
+    for widget in make_widgets():
+        preview = widget.render(ready=False)
+        assert f'id="{widget.key}-mount" data-preview="{digest(preview)}">{to_markup(preview)}</div>' in page
+    assert digest(make_widgets()[0].render(ready=True)) != digest(make_widgets()[0].render(ready=False))
+
+
 def test_prerender_refuses_a_template_without_a_mount_point():
     with pytest.raises(build.BuildError, match="mount:trainer"):
-        build.prerender("<!--mount:graph--><!--mount:chain-->", {})
+        build.prerender("".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in ("graph", "chain")), {})
+    with pytest.raises(build.BuildError, match="graph-mount"):
+        build.prerender("".join(f"<!--mount:{key}-->" for key in build.MOUNT_KEYS), {})
 
 
 def test_server_sends_wasm_with_its_type_and_takes_the_next_free_port(tmp_path):

@@ -1,3 +1,4 @@
+import itertools
 from html.parser import HTMLParser
 
 from hypothesis import given
@@ -19,6 +20,19 @@ def test_floats_are_compact_and_never_negative_zero():
 def test_children_flatten_lists_and_drop_none():
     el = h("ul", {}, [h("li", {}, "a"), None], None, "tail")
     assert [c.tag if isinstance(c, El) else c for c in el.children] == ["li", "tail"]
+
+
+def test_empty_texts_vanish_and_neighbouring_texts_join_as_the_parsed_page_has_them():
+    assert h("p", None, "", "a", "", ["b", None, "c"], h("b"), "", "d", "e").children == ("abc", h("b"), "de")
+    assert h("p", None, "").children == ()
+
+
+@given(st.lists(st.one_of(st.text(max_size=3), st.none(), st.just(h("br"))), max_size=8))
+def test_every_child_is_one_node_of_the_parsed_markup_and_the_text_is_kept(children):
+    el = h("p", None, *children)
+    assert text_of(el) == "".join(c for c in children if isinstance(c, str))
+    assert all(c != "" for c in el.children)
+    assert not any(isinstance(a, str) and isinstance(b, str) for a, b in itertools.pairwise(el.children))
 
 
 def test_markup_escapes_text_and_attributes():
