@@ -339,6 +339,21 @@ def test_take_pixels_paints_once_per_change():
     assert set(w.take_pixels()) == {"trainer-canvas"} | HIDDEN_IDS
 
 
+def test_each_painted_picture_is_the_one_of_the_current_weights_and_data():
+    from web.trainer.heatmap import paint, signed_rgba
+
+    w = TrainerWidget()
+    w.render(ready=False)  # the pre-render's images compute the first pictures; the first paint reuses them
+    for change_weights in (lambda: None, lambda: click(w, "step"), lambda: click(w, "reseed"),
+                           lambda: change(w, "dataset", "moons")):
+        change_weights()
+        pixels = w.take_pixels()
+        assert pixels["trainer-canvas"] == paint(w.trainer.predict, w.domain)
+        for unit in range(4):
+            values = w.run.hidden_values(unit, w.domain, 32)
+            assert pixels[f"trainer-hidden-{unit + 1}"].rgba == signed_rgba(values)
+
+
 def test_while_training_the_hidden_maps_take_turns_one_per_frame():
     w = TrainerWidget(clock=FakeClock(0.0001))
     w.take_pixels()

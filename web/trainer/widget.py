@@ -312,14 +312,16 @@ class TrainerWidget(Widget):
         self.frames.drawn()
         return pixels
 
+    # Both pictures are kept until the weights or data change: the page start paints the very pictures that the
+    # pre-rendered page's images were made of (web.dom adopts that view), and computes them once.
     def pixels(self) -> Pixels:
         """The decision boundary at the current weights."""
-        return paint(self.trainer.predict, self.domain)
+        return self.memo("boundary", (self.version,), lambda: paint(self.trainer.predict, self.domain))
 
     def hidden_pixels(self, unit: int) -> Pixels:
         """One hidden unit's tanh output over the plot's plane."""
-        return Pixels(HIDDEN_GRID, HIDDEN_GRID, signed_rgba(self.run.hidden_values(unit, self.domain,
-                                                                                   HIDDEN_GRID)))
+        return self.memo(f"hidden-{unit}", (self.version,), lambda: Pixels(
+            HIDDEN_GRID, HIDDEN_GRID, signed_rgba(self.run.hidden_values(unit, self.domain, HIDDEN_GRID))))
 
     # --- view ------------------------------------------------------------------------------------------
 
