@@ -13,8 +13,8 @@ for source in sorted([*root.glob("engine/**/*.py"), *root.glob("web/**/*.py")]):
     modules[str(source.relative_to(root))] = {
         "pyc": cached.exists(),
         "magic": pyc[:4] == importlib.util.MAGIC_NUMBER,
-        # flags 3: a checked hash, used only while it matches the source (PEP 552)
-        "checked_hash": int.from_bytes(pyc[4:8], "little") == 3,
+        # flags 1: an unchecked hash (PEP 552): Python takes the .pyc without reading the source, so it must match
+        "unchecked_hash": int.from_bytes(pyc[4:8], "little") == 1,
         "matches_source": pyc[8:16] == importlib.util.source_hash(source.read_bytes()),
     }
 
