@@ -6,9 +6,10 @@
                                 every test
 
 Downloads (npm's Pyodide, the setuptools wheel that builds ours) are cached, so a second build needs no network.
-The page unpacks the app wheel into site-packages itself (pyodide.unpackArchive), with neither micropip nor
-loadPackage: the wheel is pure and has no dependencies, and both import modules that Pyodide compiles from
-source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s; bench/README.md).
+The page puts the app wheel on Python's path as it is and imports from it with zipimport, with neither micropip
+nor loadPackage nor unpacking: the wheel is pure and has no dependencies, and each of those imports modules that
+Pyodide compiles from source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s, unpacking's
+zipfile and shutil ~0.05 s; bench/README.md).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 # The build backend, fetched from PyPI by exact version and checked against this hash on every build.
 SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbfbdea8f8f76b28c99f306922")
 # micropip at the version Pyodide 314.0.7's pyodide-lock.json names, for the test that installs our wheel the standard
-# way (tests/pyodide/test_micropip_pyodide.py); it never goes into dist/, since the page unpacks the wheel itself.
+# way (tests/pyodide/test_micropip_pyodide.py); it never goes into dist/, since the page imports from the wheel itself.
 # The hash is PyPI's wheel (the lock's differs: Pyodide repacks its copy); it needs Pyodide's Python to download.
 MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
 PYODIDE_PYTHON = "3.14"
@@ -139,9 +140,11 @@ def app_wheel(out: Path, runtime: Path) -> Path:
 
 
 def with_bytecode(wheel: Path, target: Path, runtime: Path, scratch: Path) -> Path:
-    """Write target: the wheel plus a __pycache__/*.pyc for each module, compiled by Pyodide under Node (pyc.mjs).
-    Without them the page compiles every module from source on every start (0.18 s; bench/README.md). Only the page's
-    own Python can write them: a .pyc belongs to one Python version, and the machine that builds may have another."""
+    """Write target: the wheel plus each module's bytecode beside its source (web/tree.pyc beside web/tree.py),
+    compiled by Pyodide under Node (pyc.mjs). The page imports straight from the wheel with zipimport, which takes
+    those files; without them it compiles every module from source on every start (0.18 s; bench/README.md). An
+    installer (micropip, pip) copies them too, and the import system then leaves them be. Only the page's own
+    Python can write them: a .pyc belongs to one Python version, and the machine that builds may have another."""
     run(["node", str(ROOT / "pyc.mjs"), str(runtime), str(wheel), str(scratch)],
         what="compiling the lesson's modules with Pyodide's Python (node pyc.mjs)",
         fix="Install Node.js 18+ (Debian: apt-get install nodejs npm) and rebuild.")

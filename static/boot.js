@@ -1,4 +1,4 @@
-// The loader: start Pyodide from ./pyodide/, unpack the lesson's wheel into site-packages, hand over to Python.
+// The loader: start Pyodide from ./pyodide/, put the lesson's wheel on Python's path, hand over to Python.
 const body = document.body, status = document.getElementById("status"), url = (p) => new URL(p, location.href).href;
 // Give up only after this long with no progress (a new stage, bytes arriving, a busy main thread); tests shorten it.
 // A new stage withdraws a failure shown during a stall, so a slow start that gets there ends without one.
@@ -22,12 +22,11 @@ try {
   say("Loading the Python runtime (about 12 MB, once)");
   const { loadPyodide } = await import("./pyodide/pyodide.mjs");
   const pyodide = await loadPyodide({ indexURL: url("./pyodide/") });
-  say("Installing the lesson's Python code");  // a pure wheel with no dependencies: unpacking it is the whole install
+  say("Installing the lesson's Python code");  // a pure wheel with no dependencies, imported from as it is (zipimport)
   const reply = await wheel; if (!reply.ok) throw new Error(`the server answered ${reply.status} for ${body.dataset.app}`);
-  pyodide.unpackArchive(await reply.arrayBuffer(), "wheel", { extractDir: pyodide.runPython("import site; site.getsitepackages()[0]") });
+  pyodide.FS.writeFile("/lib/lesson.whl", new Uint8Array(await reply.arrayBuffer()));  // pyc.mjs names this path
+  // zipimporter() refuses a damaged wheel here, so that the failure names this stage.
+  pyodide.runPython("import sys, zipimport; zipimport.zipimporter('/lib/lesson.whl'); sys.path.append('/lib/lesson.whl')");
   globalThis.fetch = fetchFromHost; say("Starting the widgets");
-  // Forget the folder's cached listing so that imports see the unpacked files (importlib.invalidate_caches() does
-  // more: it imports importlib.metadata, 50 ms in Pyodide).
-  pyodide.runPython("import site, sys; sys.path_importer_cache.pop(site.getsitepackages()[0], None)");
   pyodide.pyimport("web.app").main(); clearInterval(watchdog);
 } catch (error) { clearInterval(watchdog); fail(`“${stage}” failed (${String(error.message || error).trim().split("\n").pop()}).`); }
