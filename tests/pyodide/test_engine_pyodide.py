@@ -1,35 +1,18 @@
 """The engine's checks inside real Pyodide 314.0.7 under Node (tests/pyodide/run_engine.mjs)."""
 
-import json
 import math
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from engine.data import moons
+from tests.pyodide.node import run_in_pyodide
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-PYODIDE = ROOT / "node_modules" / "pyodide"
-
-
-def run_in_pyodide(script: Path) -> dict:
-    """Run a Python file in Pyodide with the engine copied in; its last expression is a JSON string."""
-    node = shutil.which("node")
-    if node is None or not (PYODIDE / "pyodide.mjs").exists():
-        pytest.fail(f"needs node and {PYODIDE}/pyodide.mjs: run `python3 build.py` (which runs npm ci) first")
-    out = subprocess.run([node, str(HERE / "run_engine.mjs"), str(PYODIDE), str(ROOT), str(script)],
-                         capture_output=True, text=True, timeout=180)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    assert out.returncode == 0 and lines, f"Pyodide run failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
-    return json.loads(lines[-1].removeprefix("RESULT "))
-
-
 @pytest.fixture(scope="module")
 def report():
-    return run_in_pyodide(HERE / "engine_suite.py")
+    return run_in_pyodide("run_engine.mjs", ROOT, HERE / "engine_suite.py")
 
 
 def test_runs_in_pyodide_python(report):

@@ -1,32 +1,20 @@
 """The lesson's wheel installs the standard way: micropip.install(<file URL>, deps=False) inside real Pyodide
-under Node, as a JupyterLite or PyScript user would install it (the page itself unpacks the wheel; DESIGN.md §5)."""
+under Node, as a JupyterLite or PyScript user would install it (the page itself imports from the wheel as it is;
+bench/README.md)."""
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 import build
 from engine import Value, backward_steps
-
-HERE = Path(__file__).resolve().parent
-PYODIDE = build.ROOT / "node_modules" / "pyodide"
+from tests.pyodide.node import HERE, PYODIDE, app_wheel, run_in_pyodide
 
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    node = shutil.which("node")
-    wheels = sorted((build.DIST / "wheels").glob("*/*.whl"))
-    if node is None or not (PYODIDE / "pyodide.mjs").exists() or len(wheels) != 1:
-        pytest.fail("needs node, node_modules/pyodide and one app wheel in dist/: run `python3 build.py` first")
     micropip = build.pinned_wheel(*build.MICROPIP, python=build.PYODIDE_PYTHON)
-    out = subprocess.run([node, str(HERE / "install_wheel.mjs"), str(PYODIDE), str(micropip), str(wheels[0]),
-                          str(HERE / "micropip_install.py")], capture_output=True, text=True, timeout=180)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    assert out.returncode == 0 and lines, f"Pyodide run failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return run_in_pyodide("install_wheel.mjs", micropip, app_wheel(), HERE / "micropip_install.py")
 
 
 def test_micropip_is_the_version_pyodide_names_and_installs_the_lesson_into_site_packages(report):

@@ -2,18 +2,13 @@
 module with bytecode that Pyodide's Python takes, so the page never compiles the lesson from source and never
 unpacks anything (bench/README.md, start-up)."""
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import build
-
-HERE = Path(__file__).resolve().parent
-PYODIDE = build.ROOT / "node_modules" / "pyodide"
+from tests.pyodide.node import HERE, app_wheel, run_in_pyodide
 
 
 def quoted_path(file: Path, pattern: str) -> str:
@@ -32,15 +27,7 @@ def test_the_bytecode_names_the_file_the_page_imports_from():
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    node = shutil.which("node")
-    wheels = sorted((build.DIST / "wheels").glob("*/*.whl"))
-    if node is None or not (PYODIDE / "pyodide.mjs").exists() or len(wheels) != 1:
-        pytest.fail("needs node, node_modules/pyodide and one app wheel in dist/: run `python3 build.py` first")
-    out = subprocess.run([node, str(HERE / "page_wheel.mjs"), str(PYODIDE), str(wheels[0]), PAGE_PATH,
-                          str(HERE / "bytecode_check.py")], capture_output=True, text=True, timeout=180)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    assert out.returncode == 0 and lines, f"Pyodide run failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return run_in_pyodide("page_wheel.mjs", app_wheel(), PAGE_PATH, HERE / "bytecode_check.py")
 
 
 def test_the_wheel_holds_exactly_the_packages_modules(report):
