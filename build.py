@@ -7,9 +7,9 @@
 
 Downloads (npm's Pyodide, the setuptools wheel that builds ours) are cached, so a second build needs no network.
 The page puts the app wheel on Python's path as it is and imports from it with zipimport, with neither micropip
-nor loadPackage nor unpacking: the wheel is pure and has no dependencies, and each of those imports modules that
-Pyodide compiles from source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s, unpacking's
-zipfile and shutil ~0.05 s; bench/README.md).
+nor loadPackage nor unpacking: the wheel is pure and has no dependencies. micropip and loadPackage import modules
+that Pyodide compiles from source on every start (micropip ~0.4 s, loadPackage's importlib.metadata ~0.1 s), and
+unpacking the wheel's files took ~0.05 s (bench/README.md).
 """
 
 from __future__ import annotations
