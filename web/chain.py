@@ -133,6 +133,8 @@ class ChainWidget(Widget):
         return {} if self.x == X_DEFAULT else {"x": f"{self.x:.2f}"}
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
+        """A link that names the chain describes it whole: x from the link, or its default."""
+        self.set_x(X_DEFAULT)
         notices = []
         for name, text in fields.items():
             value = parse_number(text) if name == "x" else None

@@ -110,11 +110,14 @@ class CostWidget(Widget):
         return {} if self.k == K_DEFAULT else {"k": str(self.k)}
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
+        """A link that names this widget describes it whole: k from the link, or the default k."""
+        k = K_DEFAULT
         notices = []
         for name, text in fields.items():
-            k = read_k(text) if name == "k" else None
-            if k is None:
+            read = read_k(text) if name == "k" else None
+            if read is None:
                 notices.append(f"ignored cost.{name}={text[:20]!r}")
             else:
-                self.set_k(k)
+                k = read
+        self.set_k(k)
         return notices

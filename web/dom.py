@@ -238,6 +238,7 @@ class Page:
         self.frame_pending = False
         self.fragment = ""
         self.hash_timer_pending = False
+        self.ready = ""  # what the status line says when no link notice is due (set by start)
         self.on_hashchange = create_proxy(self.read_link)
         js.window.addEventListener("hashchange", self.on_hashchange)
 
@@ -252,22 +253,23 @@ class Page:
                 broken.append(f"the {mount.widget.key} widget could not start ({type(exc).__name__}: {exc})")
                 mount.close()
                 self.mounts.remove(mount)
-        ready = "Ready: Python is running in your browser. Every control below is live."
+        self.ready = "Ready: Python is running in your browser. Every control below is live."
         if broken:
-            ready = "Partly ready: " + "; ".join(broken) + ". The other widgets work."
-        if notices:
-            ready += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
-        self.status(ready)
+            self.ready = "Partly ready: " + "; ".join(broken) + ". The other widgets work."
+        self.link_status(notices)
         js.document.body.setAttribute("data-ready", "")
         if any(mount.widget.wants_frame for mount in self.mounts):
             self.schedule()  # a widget with work to do from the start (the cost widget's first measurement)
 
     def restore_link(self, fragment: str) -> list[str]:
-        """Hand each widget its fields from a link fragment; returns notices about what was ignored."""
+        """Hand each widget the link names its fields (the others are left alone); returns notices about what was
+        ignored."""
         fields, notices = share.decode(fragment)
         for mount in self.mounts:
+            if mount.widget.key not in fields:
+                continue
             try:
-                notices += mount.widget.restore_state(fields.pop(mount.widget.key, {}))
+                notices += mount.widget.restore_state(fields.pop(mount.widget.key))
             except Exception as exc:  # a hostile link must never break a widget
                 notices.append(f"{mount.widget.key}: {type(exc).__name__}")
                 self.replace(mount)
@@ -288,8 +290,7 @@ class Page:
                 self.replace(mount)
             self.dirty.add(mount)
         self.schedule()
-        if notices:
-            self.status("Part of that link was not understood and was ignored (" + "; ".join(notices[:3]) + ").")
+        self.link_status(notices)
         if not named:
             return
         section = js.document.getElementById(named[0].widget.key)
@@ -305,9 +306,7 @@ class Page:
         """A learner pasted or edited the link in this tab: apply it unless it is the one we just wrote."""
         fragment = str(js.location.hash)
         if fragment != self.fragment:
-            notices = self.restore_link(fragment)
-            if notices:
-                self.status("Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ").")
+            self.link_status(self.restore_link(fragment))
             self.dirty.update(self.mounts)
             self.schedule()
 
@@ -318,6 +317,14 @@ class Page:
         if fragment != self.fragment:
             self.fragment = fragment
             js.history.replaceState(jsnull, "", fragment or js.location.pathname + js.location.search)
+
+    def link_status(self, notices: list[str]) -> None:
+        """The status line after a link was applied: what it ignored, if anything. Each link replaces the notice
+        of the one before, so the line never speaks of a link that is no longer the page's."""
+        text = self.ready
+        if notices:
+            text += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
+        self.status(text)
 
     def status(self, text: str) -> None:
         js.document.getElementById("status").textContent = text

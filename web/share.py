@@ -65,11 +65,17 @@ def decode(fragment: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     if len(pieces) > MAX_FIELDS:
         return {}, [f"the link carries {len(pieces)} settings, more than {MAX_FIELDS}; they were ignored"]
     fields: dict[str, dict[str, str]] = {}
+    given: dict[str, int] = {}  # keys named more than once, and how often
     for piece in pieces:
         key, sep, raw = piece.partition("=")
         widget, dot, name = unquote(key).partition(".")
         if not (sep and dot and widget.isidentifier() and name.isidentifier()):
             notices.append(f"ignored '{unquote(piece)[:40]}'")
             continue
-        fields.setdefault(widget, {})[name] = unquote(raw)
+        values = fields.setdefault(widget, {})
+        if name in values:
+            given[f"{widget}.{name}"] = given.get(f"{widget}.{name}", 1) + 1
+        values[name] = unquote(raw)  # the last value wins, and the notice below says so
+    notices += [f"{key} was given {'twice' if times == 2 else f'{times} times'}; the last value was used"
+                for key, times in given.items()]
     return fields, notices

@@ -81,5 +81,9 @@ class Widget:
         return {}
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
-        """Apply settings read from a link; return a notice for each field that was ignored."""
+        """Apply settings read from a link that names this widget; return a notice for each field ignored.
+
+        The page calls it only for a link that names at least one of this widget's fields, and the link then
+        describes the widget whole: the fields it names are set, every other setting goes to its default (a link
+        that names none of them leaves the widget alone, because the page does not call this at all)."""
         return [f"ignored '{self.key}.{name}'" for name in fields]

@@ -136,3 +136,11 @@ def test_a_page_at_its_longest_still_fits_in_a_link():
     fragment = encode(fields)
     assert len(fragment) < MAX_FRAGMENT
     assert decode(fragment) == (fields, [])
+
+
+def test_a_key_given_twice_takes_its_last_value_and_says_so():
+    assert decode("#cost.k=8&cost.k=2") == ({"cost": {"k": "2"}}, ["cost.k was given twice; the last value was used"])
+    fields, notices = decode("#cost.k=8&chain.x=1&cost.k=zz&cost.k=3")
+    assert fields == {"cost": {"k": "3"}, "chain": {"x": "1"}}
+    assert notices == ["cost.k was given 3 times; the last value was used"]
+    assert decode("#cost.k=8&cost.K=2")[1] == []  # names differ in case: two fields, not one given twice

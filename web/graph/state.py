@@ -194,15 +194,18 @@ def share(state: GraphState) -> dict[str, str]:
 
 
 def restore(state: GraphState, fields: Mapping[str, str]) -> tuple[GraphState, list[str]]:
-    """The expression first (its sliders then exist), then slider values. A refused expression applies none
-    of the link's settings and says so once; an odd value is skipped with a notice of its own."""
+    """A link that names the graph describes all of it: its expression (the lesson's when it names none), then
+    slider values, each slider it leaves out at its starting value. A refused expression applies none of the
+    link's settings and says so once; an odd value is skipped with a notice of its own."""
     fields = dict(fields)
+    fresh = load(state, lesson_diagram())
     if "expr" in fields:
         text = fields.pop("expr")
-        tried = apply(state, text)
-        if tried.error and tried.diagram is state.diagram:
+        tried = apply(fresh, text)
+        if tried.error and tried.diagram is fresh.diagram:
             return state, [link_refused(KEY, tried.error)]
-        state = tried
+        fresh = tried
+    state = fresh
     notices = []
     sliders = {s.link: s for s in state.diagram.sliders}
     for name, text in fields.items():
