@@ -11,8 +11,8 @@ from web import share
 from web.cost import K_DEFAULT, CostWidget, network, read_k
 from web.cost.measure import Measurement
 from web.cost.view import PASSES, line_points
+from web.dag.diagram import expression_diagram
 from web.graph import GraphWidget
-from web.graph.diagram import expression_diagram
 from web.tree import to_markup
 from web.widget import UIEvent
 
