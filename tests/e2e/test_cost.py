@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.ui import control, numbers, section
 
 NAME = "Cost of a gradient"
-GRAPH_EXPR_K1 = "(sigmoid(v1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
+GRAPH_EXPR_K1 = "(sigmoid(u1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
 
 
 def count(page, label: str) -> int:
@@ -120,7 +120,7 @@ def test_show_in_the_graph_loads_the_two_unit_network(new_lesson):
     show_in_graph(page, 40)
     graph = section(page, "Computation graph")
     expect(graph.get_by_role("textbox", name="Expression")).to_have_value(re.compile(r"w22\*\(-1\.2\)"))
-    for name in ("v1", "w11", "w12", "b1", "v2", "w21", "w22", "b2", "c"):
+    for name in ("u1", "w11", "w12", "b1", "u2", "w21", "w22", "b2", "c"):
         expect(graph.get_by_role("slider", name=name, exact=True)).to_be_visible()
 
 

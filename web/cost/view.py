@@ -101,13 +101,14 @@ def render_slider(v: CostView, ready: bool) -> El:
     )
 
 
-def render_row(row: Row, widest: int) -> El:
+def render_row(row: Row, widest: int, ready: bool = True) -> El:
     """One method: its operation count, passes and measured time, and a bar to scale with the widest."""
     if row.done:
         detail = (f"{count(row.passes)} {'pass' if row.passes == 1 else 'passes'}, "
                   f"{milliseconds(row.ms)} in this browser")
     elif not row.passes:
-        detail = "starts when Python is running"
+        # Before Python runs (the pre-rendered page) nothing is measured yet; later a row waits for the others.
+        detail = "waiting" if ready else "starts when Python is running"
     else:
         detail = f"working: {count(row.passes)} of {count(row.total_passes)} passes"
     width = 100.0 * row.operations / widest if widest else 0.0
@@ -121,12 +122,12 @@ def render_row(row: Row, widest: int) -> El:
     )
 
 
-def render_readouts(v: CostView) -> El:
+def render_readouts(v: CostView, ready: bool = True) -> El:
     """The four counts, then how far apart the answers are."""
     widest = max(row.operations for row in v.rows)
     return h(
         "div", {"class": "cost-readouts"},
-        h("ul", {"class": "cost-rows"}, *(render_row(row, widest) for row in v.rows)),
+        h("ul", {"class": "cost-rows"}, *(render_row(row, widest, ready) for row in v.rows)),
         h("ul", {"class": "cost-diffs"},
           h("li", {}, h("output", {"aria-live": "off"}, f"Largest difference: {difference(v.forward_difference)}"),
             " forward mode against reverse mode"),
@@ -257,7 +258,7 @@ def render_cost(v: CostView, *, ready: bool = True) -> El:
         "div", {"class": "cost-widget"},
         render_slider(v, ready),
         h("div", {"class": "cost-panels"},
-          h("div", {"class": "cost-side"}, render_readouts(v), render_summary(v), render_graph_size(v, ready)),
+          h("div", {"class": "cost-side"}, render_readouts(v, ready), render_summary(v), render_graph_size(v, ready)),
           h("figure", {"class": "cost-figure"}, render_plot(v.k, measured),
             h("figcaption", {}, render_legend(),
               h("p", {"class": "hint"}, "Lines: the operations each method makes at every size, one forward pass "
