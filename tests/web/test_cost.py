@@ -12,7 +12,8 @@ from engine import Tally, jvp, topological_order
 from web import share
 from web.cost import GRAPH_EXPRESSION, K_DEFAULT, CostWidget, network, read_k
 from web.cost.measure import Measurement
-from web.cost.view import PASSES, line_points
+from web.cost.measure import PASSES
+from web.cost.view import line_points
 from web.graph import GraphWidget
 from web.graph.diagram import OPERATION, expression_diagram, scene_of
 from web.tree import to_markup
@@ -48,8 +49,9 @@ def test_each_method_costs_what_the_lesson_says(k):
     assert (finite.passes, finite.rules) == (n + 1, (n + 1) * one.rules)
     assert (forward.passes, forward.rules) == (n, n * jvp_pass.rules)
     assert reverse.passes == 2 and reverse.rules <= 4 * one.rules
-    # The plot's lines are these same counts at every k.
+    # The read-outs' "of N passes" and the plot's lines are these same counts at every k.
     for method in PASSES:
+        assert m.results[method].tally.passes == PASSES[method](n)
         assert line_points(method)[k - 1] == (n, m.results[method].tally.rules)
 
 

@@ -12,7 +12,7 @@ import time
 from engine import release
 from web import expr, share
 from web.cost import network
-from web.cost.measure import LABELS, METHODS, Measurement
+from web.cost.measure import LABELS, METHODS, PASSES, Measurement
 from web.cost.view import CostView, Row, render_cost
 from web.tree import El
 from web.widget import UIEvent, Widget
@@ -42,9 +42,8 @@ def graph_link(k: int) -> str:
 def snapshot(k: int, m: Measurement, notice: str = "") -> CostView:
     """The plain values the view shows for a measurement in progress (or done)."""
     n = network.parameter_count(k)
-    totals = {"finite": n + 1, "forward": n, "reverse": 2, "pass": 1}
     rows = tuple(
-        Row(name, LABELS[name], r.tally.rules, r.tally.passes, totals[name], r.seconds * 1000.0, r.done)
+        Row(name, LABELS[name], r.tally.rules, r.tally.passes, PASSES[name](n), r.seconds * 1000.0, r.done)
         for name in (*METHODS, "pass") for r in (m.results[name],)
     )
     return CostView(
