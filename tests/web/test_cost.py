@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from engine import Tally, jvp, topological_order
 from web import share
 from web.cost import GRAPH_EXPRESSION, K_DEFAULT, CostWidget, network, read_k
-from web.cost.measure import Measurement
-from web.cost.measure import PASSES
+from web.cost.measure import PASSES, Measurement
 from web.cost.view import line_points
 from web.graph import GraphWidget
 from web.graph.diagram import OPERATION, expression_diagram, scene_of
