@@ -243,3 +243,63 @@ def test_refused_storage_keeps_for_the_visit_without_a_word(monkeypatch):
     assert page.kept == {"counter": "progress"}  # lasts for the visit
     assert browser.status.textContent.startswith("Ready")
     assert "data-ready" in browser.body.attributes
+
+
+# --- revealing the active edge's label in its scrolling box ---
+
+class ScrollBox:
+    """A box that scrolls sideways over content `content` wide; scrollTo starts a glide that ends later (finish)."""
+
+    def __init__(self, width: float, content: float):
+        self.clientWidth, self.scrollWidth = width, content
+        self.clientHeight = self.scrollHeight = 100
+        self.scrollLeft = self.scrollTop = 0.0
+        self.targets: list[tuple[float, float]] = []
+
+    def getBoundingClientRect(self):
+        return types.SimpleNamespace(left=0.0, right=float(self.clientWidth), top=0.0, bottom=100.0)
+
+    def scrollTo(self, left: float, top: float) -> None:
+        self.targets.append((left, top))
+
+    def finish(self) -> None:
+        self.scrollLeft, self.scrollTop = self.targets[-1]
+
+
+class Label:
+    """An element at content position x (width wide) inside a ScrollBox."""
+
+    def __init__(self, box: ScrollBox, x: float, width: float):
+        self.box, self.x, self.width = box, x, width
+
+    def getClientRects(self):
+        return types.SimpleNamespace(length=1)
+
+    def closest(self, _selector: str):
+        return self.box
+
+    def getBoundingClientRect(self):
+        left = self.x - self.box.scrollLeft
+        return types.SimpleNamespace(left=left, right=left + self.width, top=40.0, bottom=60.0)
+
+
+def test_a_label_out_of_sight_is_centred_in_its_box(dom):
+    box = ScrollBox(width=364, content=1095)
+    dom.reveal(Label(box, x=600, width=200))
+    assert box.targets == [(518.0, 0.0)]  # its centre (700) at the box's centre (182)
+    box.finish()
+    dom.reveal(Label(box, x=560, width=200))  # in sight: the box stays where it is
+    assert len(box.targets) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="web.dom.reveal judges the next label by where its box is in the middle of a "
+                   "glide, not where the glide ends: a quick second Step leaves the label out of sight (seen in "
+                   "the e2e test of the cost network at 390 px, step 18); for the lead to fix")
+def test_a_label_revealed_during_a_glide_is_judged_by_where_the_box_is_going(dom):
+    box = ScrollBox(width=364, content=1095)
+    dom.reveal(Label(box, x=300, width=200))  # the box starts gliding to 218
+    box.scrollLeft = 100.0  # a frame later, on its way
+    dom.reveal(Label(box, x=150, width=200))  # in sight now (at 50…250), but at 218 it will be at −68…132
+    box.finish()
+    label = Label(box, x=150, width=200).getBoundingClientRect()
+    assert label.left >= 0 and label.right <= box.clientWidth
