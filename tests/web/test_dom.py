@@ -168,12 +168,12 @@ def test_a_link_hands_each_widget_only_the_fields_it_names(dom, browser):
     for widget in (counter, other):
         browser.mount(widget.key)
     page = page_of(dom, counter, other)
-    notices = page.restore_link("#counter.n=3&nobody.x=1")
+    notices = page.address.restore_link("#counter.n=3&nobody.x=1")
     assert counter.restored == [{"n": "3"}] and (counter.n, counter.word) == (3, "item")
     assert other.restored == [] and (other.n, other.word) == (7, "left alone")  # named nowhere: left alone
     assert notices == ["ignored settings for 'nobody'"]
     for anchor in ("#main", "", "#"):
-        assert page.restore_link(anchor) == []
+        assert page.address.restore_link(anchor) == []
     assert counter.restored == [{"n": "3"}] and other.restored == []
 
 
@@ -184,13 +184,13 @@ def test_back_restores_the_whole_state_an_entry_of_the_page_holds(dom, browser):
     page = page_of(dom, counter, other)
     page.start()
     # An entry the page wrote holds every widget's state: one not named in it is at its defaults there.
-    page.go_back(types.SimpleNamespace(state="#counter.n=4"))
+    page.address.go_back(types.SimpleNamespace(state="#counter.n=4"))
     assert (counter.n, counter.word) == (4, "item") and (other.n, other.word) == (2, "item")
     assert other.restored[-1] == {}
     # An entry the page did not write (state null: a link from outside) is left to hashchange's rule.
     counter.n = 9
-    page.go_back(types.SimpleNamespace(state=JSNULL))
-    page.go_back(types.SimpleNamespace(state=None))
+    page.address.go_back(types.SimpleNamespace(state=JSNULL))
+    page.address.go_back(types.SimpleNamespace(state=None))
     assert counter.n == 9 and len(counter.restored) == 1
 
 
@@ -200,7 +200,7 @@ def test_the_link_written_is_the_whole_state_and_the_history_entry_holds_it(dom,
     page = page_of(dom, counter)
     page.start()
     counter.n = 4
-    page.write_link()
+    page.address.write_link()
     assert browser.location.hash == "#counter.n=4" and browser.history.state == "#counter.n=4"
     assert browser.history.entries[-1] == ("replace", "#counter.n=4")
 
@@ -292,9 +292,6 @@ def test_a_label_out_of_sight_is_centred_in_its_box(dom):
     assert len(box.targets) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="web.dom.reveal judges the next label by where its box is in the middle of a "
-                   "glide, not where the glide ends: a quick second Step leaves the label out of sight (seen in "
-                   "the e2e test of the cost network at 390 px, step 18); for the lead to fix")
 def test_a_label_revealed_during_a_glide_is_judged_by_where_the_box_is_going(dom):
     box = ScrollBox(width=364, content=1095)
     dom.reveal(Label(box, x=300, width=200))  # the box starts gliding to 218
@@ -305,8 +302,6 @@ def test_a_label_revealed_during_a_glide_is_judged_by_where_the_box_is_going(dom
     assert label.left >= 0 and label.right <= box.clientWidth
 
 
-@pytest.mark.xfail(strict=True, reason="web.dom.write_link does not yet say which widget share.fit left out of the "
-                   "link: three lines in write_link and link_status (issue 21, helper steady's report); for the lead")
 def test_a_widget_left_out_of_the_link_is_named_on_the_status_line(dom, browser):
     counter, other = Counter(), Other(3)
     for widget in (counter, other):
@@ -314,10 +309,10 @@ def test_a_widget_left_out_of_the_link_is_named_on_the_status_line(dom, browser)
     page = page_of(dom, counter, other)
     page.start()
     counter.word = "x" * 2500  # more than a link holds
-    page.write_link()
+    page.address.write_link()
     assert browser.location.hash == "#other.n=3"  # the other widget keeps its settings in the link
     assert "the counter widget's settings are too long for a link" in browser.status.textContent
     counter.word = "short"
-    page.write_link()
+    page.address.write_link()
     assert browser.location.hash == "#counter.word=short&other.n=3"
     assert "too long" not in browser.status.textContent
