@@ -30,32 +30,44 @@ LABEL_H = 12           # a run label's line height: labels of lines ending close
 
 
 class History:
-    """Every epoch's loss in order, plus [first epoch, lowest, highest] buckets of `stride` epochs each."""
+    """Every epoch's loss in order, plus [first epoch, lowest, highest] buckets of `stride` epochs each.
 
-    def __init__(self, buckets: int = BUCKETS):
-        self.values: list[float] = []
+    `values` may be a list someone else appends to (the engine Trainer's `losses`): `catch_up` then buckets what
+    was added since, so a run keeps one list of losses, not two.
+    """
+
+    def __init__(self, buckets: int = BUCKETS, values: list[float] | None = None):
+        self.values: list[float] = [] if values is None else values
         self.cap = buckets
         self.stride = 1
         self.buckets: list[list[float]] = []
+        self.counted = 0
         self.low = math.inf
         self.high = -math.inf
         self._drawn: tuple[tuple, list[str]] = ((), [])  # scales, and the path text of each finished bucket
+        self.catch_up()
 
     def __len__(self) -> int:
         return len(self.values)
 
     def append(self, loss: float) -> None:
         """Record one epoch's (finite) loss."""
-        index = len(self.values)
         self.values.append(loss)
-        self.low, self.high = min(self.low, loss), max(self.high, loss)
-        last = self.buckets[-1] if self.buckets else None
-        if last is not None and index < last[0] + self.stride:
-            last[1], last[2] = min(last[1], loss), max(last[2], loss)
-            return
-        self.buckets.append([index, loss, loss])
-        if len(self.buckets) > 2 * self.cap:
-            self._merge()
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Bucket the losses appended to `values` since the last call."""
+        while self.counted < len(self.values):
+            index, loss = self.counted, self.values[self.counted]
+            self.counted += 1
+            self.low, self.high = min(self.low, loss), max(self.high, loss)
+            last = self.buckets[-1] if self.buckets else None
+            if last is not None and index < last[0] + self.stride:
+                last[1], last[2] = min(last[1], loss), max(last[2], loss)
+                continue
+            self.buckets.append([index, loss, loss])
+            if len(self.buckets) > 2 * self.cap:
+                self._merge()
 
     def _merge(self) -> None:
         # Buckets start at multiples of the stride, so merging neighbours keeps that true for twice the stride.
