@@ -664,3 +664,15 @@ def test_a_link_is_the_whole_state_so_one_without_points_clears_them():
     assert w.restore_state({"added": "0,0,1"}) == [] and w.run.epoch == 3  # the same state: the run carries on
     assert w.restore_state({}) == []
     assert w.state.added["xor"] == () and w.run.epoch == 0 and len(w.run.trainer.X) == 100
+
+
+def test_no_class_in_web_is_over_150_lines():
+    import ast
+    from pathlib import Path
+
+    long = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "web").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 150:
+                long.append(f"{path.name}: {node.name}")
+    assert long == []

@@ -17,6 +17,7 @@ from engine import Value, backward_steps
 from engine.nn import MLP
 from engine.rules import RULES
 from engine.train import loss_graph
+from web import share
 from web.format import fixed
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -150,3 +151,10 @@ def graph_expression(weights: list[float], hidden: int, act: str, loss: str, poi
     else:
         text = f"log(1 + exp(-({z})))" if label == 1.0 else f"log(1 + exp({z}))"
     return text, name
+
+
+def graph_link(weights: list[float], s, index: int, point, label: float) -> str:
+    """"Show in the graph": the link that opens one point's loss in the Computation graph, the parameter `index`
+    its only slider, at its value."""
+    text, name = graph_expression(weights, s.hidden, s.act, s.loss, point, label, index)
+    return share.encode({"graph": {"expr": text, name: num(weights[index])}})

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from web import share
 from web.trainer.clock import TRAIN_BUDGET_S, FrameClock
-from web.trainer.gradients import dead_units, graph_expression, num, parameter_names
+from web.trainer.gradients import dead_units, graph_link, parameter_names
 from web.trainer.heatmap import paint, png_data_uri, render_points, signed_rgba
 from web.trainer.netview import render_buttons
 from web.trainer.panel import panel_view, render_panel
@@ -37,6 +36,14 @@ from web.widget import Pixels, UIEvent, Widget
 CALM_VIEW_MS = 250.0    # with reduced motion the view refreshes four times a second instead of every frame
 SLOW_MS = 250.0         # the weight table and panel follow training four times a second
 BOUNDARY = "trainer-canvas"
+
+
+def snapshot(run: Run, weights: list[float], grads: list[float] | None, s: Settings, panel: bool) -> tuple:
+    """What the weight table, panel and dead-unit labels show: weights, the gradient (if shown or the panel is
+    open) and the dead units."""
+    if grads is None and panel:
+        grads = run.gradient()
+    return weights, grads, dead_units(weights, s.hidden, s.act, run.trainer.X)
 
 
 class TrainerWidget(Widget):
@@ -73,14 +80,8 @@ class TrainerWidget(Widget):
             self.frames.restart_window()
         self.follow()
         if event.kind == "click" and event.name == "graph" and self.state.selected is not None:
-            self.link = self.graph_link()
-
-    def graph_link(self) -> str:
-        """"Show in the graph": the shown point's loss ℓ, with the selected parameter as the only slider."""
-        s, t, i = self.settings, self.run.trainer, self.state.selected
-        p = self.state.point
-        text, name = graph_expression(t.weights, s.hidden, s.act, s.loss, t.X[p], t.Y[p], i)
-        return share.encode({"graph": {"expr": text, name: num(t.weights[i])}})
+            s, t, st = self.settings, self.run.trainer, self.state
+            self.link = graph_link(t.weights, s, st.selected, t.X[st.point], t.Y[st.point])
 
     def take_link(self) -> str | None:
         link, self.link = self.link, None
@@ -151,19 +152,6 @@ class TrainerWidget(Widget):
             HIDDEN_GRID, HIDDEN_GRID, signed_rgba(self.run.hidden_values(
                 unit, DOMAINS[self.settings.dataset], HIDDEN_GRID))))
 
-    def measure(self) -> tuple:
-        """Loss, accuracy, weights and (when drawn) the gradient at the run's current weights."""
-        run = self.run
-        return (run.loss(), run.accuracy(), list(run.trainer.weights),
-                run.gradient() if self.settings.show_grads else None)
-
-    def snapshot(self, weights: list[float], grads: list[float] | None) -> tuple:
-        """What the weight table, panel and dead-unit labels show: weights, gradient (if asked for), dead units."""
-        s, st = self.settings, self.state
-        if grads is None and st.selected is not None:
-            grads = self.run.gradient()
-        return weights, grads, dead_units(weights, s.hidden, s.act, self.run.trainer.X)
-
     def render(self, *, ready: bool = True) -> El:
         held = self.memo.last("view")
         if self.hold_view and held is not None:
@@ -174,9 +162,10 @@ class TrainerWidget(Widget):
 
     def build(self, ready: bool) -> El:
         st, run, s, memo = self.state, self.run, self.settings, self.memo
-        loss, accuracy, weights, grads = memo.keyed("numbers", (run.version, s.show_grads), self.measure)
+        loss, accuracy, weights, grads = memo.keyed("numbers", (run.version, s.show_grads),
+                                                    lambda: run.numbers(s.show_grads))
         if not st.running or self.slow is None or self.slow_due:
-            self.slow, self.slow_due = memo(self.snapshot, weights, grads), False
+            self.slow, self.slow_due = memo(snapshot, run, weights, grads, s, st.selected is not None), False
         table_weights, table_grads, dead = self.slow
         t, domain = run.trainer, DOMAINS[s.dataset]
         panel = memo(panel_view, table_weights, table_grads, s, st.selected, st.point, t.X, t.Y)
