@@ -104,11 +104,13 @@ def render_buttons(names: list[str], values: list[float], hidden: int, *, grads:
     """One button per parameter, in a table of the units: each shows its number (w, or ∂L/∂w) and is named
     exactly, so "Weight from x1 to h1" can be found, focused and opened."""
     def button(index: int) -> El:
-        value = values[index]
+        # The number is drawn over the button, not inside it: the button's name is exactly its label (a voice
+        # user says "Weight from x1 to h1", never a number that changes), and a screen reader reads the number
+        # as the cell's text after it.
         return h("td", {}, h("button", {
-            "type": "button", "class": "param" + (" minus" if value < 0 else ""), "data-on": f"param:{index}",
-            "aria-label": names[index], "aria-pressed": "true" if index == selected else "false",
-            "disabled": not ready}, fixed(value, 3 if grads else 2)))
+            "type": "button", "class": "param", "data-on": f"param:{index}", "aria-label": names[index],
+            "aria-pressed": "true" if index == selected else "false", "disabled": not ready}),
+            h("span", {"class": "param-value"}, fixed(values[index], 3 if grads else 2)))
 
     head = h("tr", {}, h("th", {"scope": "col"}, "unit"), h("th", {"scope": "col"}, "from x1"),
              h("th", {"scope": "col"}, "from x2"), h("th", {"scope": "col"}, "bias"),

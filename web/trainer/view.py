@@ -237,7 +237,7 @@ def render_net(*, weights: list[float], hidden: int, grads: list[float] | None, 
     return h("figure", {"class": "trainer-net"},
              h("label", {"class": "check"},
                h("input", {"type": "checkbox", "data-on": "grads", "checked": show_grads, "disabled": not ready}),
-               "Show gradients"),
+               h("span", {"class": "box", "aria-hidden": "true"}), "Show gradients"),
              render_network(weights, hidden, grads=grads if show_grads else None, selected=selected),
              h("figcaption", {}, "Gradients ∂L/∂w (orange), wider for a larger size; dashed where negative."
                if show_grads else "Weights: blue positive, magenta negative (dashed), width by size"))
