@@ -52,11 +52,6 @@ class Memo:
             hit = self._hits[name] = (key, build())
         return hit[1]
 
-    def last(self, name: str):
-        """What `name` was built as last time (None if never): the held view while reduced motion waits."""
-        hit = self._hits.get(name)
-        return None if hit is None else hit[1]
-
 
 def speed_text(speed: int) -> str:
     if speed == 0:

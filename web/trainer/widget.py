@@ -62,6 +62,7 @@ class TrainerWidget(Widget):
         self.last_view_ms = self.slow_ms = -math.inf
         self.slow: tuple | None = None  # what the weight table and panel show (see snapshot)
         self.slow_due = False
+        self.held: El | None = None
 
     @property
     def settings(self) -> Settings:
@@ -153,15 +154,15 @@ class TrainerWidget(Widget):
                 unit, DOMAINS[self.settings.dataset], HIDDEN_GRID))))
 
     def render(self, *, ready: bool = True) -> El:
-        held = self.memo.last("view")
-        if self.hold_view and held is not None:
-            return held
-        st, run = self.state, self.run
-        key = (ready, st, run.version, run.data_version, self.frames.rate, len(run.past))
-        return self.memo.keyed("view", key, lambda: self.build(ready))
+        if self.hold_view and self.held is not None:
+            return self.held  # reduced motion: the same view until the next calm redraw
+        # The view is a function of the state, the run's version (weights, data and curves) and the measured rate;
+        # each part is cached by what it is drawn from (Memo), so an unchanged view is the same object.
+        self.held = self.memo(self.build, ready, self.state, self.run.version, self.frames.rate)
+        return self.held
 
-    def build(self, ready: bool) -> El:
-        st, run, s, memo = self.state, self.run, self.settings, self.memo
+    def build(self, ready: bool, st: TrainerState, version: int, rate: str) -> El:
+        run, s, memo = self.run, st.settings, self.memo
         loss, accuracy, weights, grads = memo.keyed("numbers", (run.version, s.show_grads),
                                                     lambda: run.numbers(s.show_grads))
         if not st.running or self.slow is None or self.slow_due:
@@ -174,7 +175,7 @@ class TrainerWidget(Widget):
             + [(x, y, label, True) for x, y, label in st.points], domain))
         return render_trainer(
             run_bar=render_run_bar(running=st.running, epoch=run.epoch, loss=loss, accuracy=accuracy,
-                                   rate=self.frames.rate, ready=ready),
+                                   rate=rate, ready=ready),
             experiment=memo(render_experiment, s.dataset, s.lr, ready),
             settings=memo(render_settings, s, st.seed_shown, ready),
             message=st.message,
