@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from web.format import fixed
+from web.format import fixed, sci
 from web.tree import El, h
 
 WIDTH = 240
@@ -19,6 +19,7 @@ COLUMNS = (34, 120, 206)  # x of the input, hidden and output layer
 RADIUS = 11
 MAX_STROKE = 7.0
 STUB = 13                 # a bias's stub: this far up and to the left of its unit
+TOP = 14                  # room above the first unit for its bias's stub
 
 
 def height(hidden: int) -> int:
@@ -27,9 +28,9 @@ def height(hidden: int) -> int:
 
 
 def layer_ys(count: int, total: float) -> list[float]:
-    """Node centres of one layer, evenly spread over the height."""
+    """Node centres of one layer, evenly spread over the height below the room for the first stub."""
     gap = total / count
-    return [gap * (i + 0.5) for i in range(count)]
+    return [TOP + gap * (i + 0.5) for i in range(count)]
 
 
 def stroke(weight: float) -> float:
@@ -41,6 +42,14 @@ def grad_stroke(grad: float, largest: float) -> float:
     """Edge width for a gradient: its share of the largest |∂L/∂w| now, by square root, from 0.6 to MAX_STROKE."""
     share = abs(grad) / largest if largest > 0 else 0.0
     return round(0.6 + (MAX_STROKE - 0.6) * math.sqrt(share), 2)
+
+
+def cell_text(value: float, digits: int) -> str:
+    """A table cell's number, short enough for its cell: `digits` decimals, or one significant digit in
+    scientific notation where those would read as 0 (a gradient of 2×10⁻⁷ is not nothing) or run long."""
+    if value == 0 or 10.0 ** -digits <= abs(value) < 1e4:
+        return fixed(value, digits)
+    return sci(value, 0)
 
 
 def unit_names(hidden: int) -> tuple[list[str], list[str], list[str]]:
@@ -90,7 +99,7 @@ def render_network(weights: list[float], hidden: int, *, grads: list[float] | No
         "weights, blue positive, magenta negative, wider for a larger size")
     return h(
         "svg",
-        {"class": "network" + (" grads" if grads is not None else ""), "viewBox": f"0 0 {WIDTH} {total}",
+        {"class": "network" + (" grads" if grads is not None else ""), "viewBox": f"0 0 {WIDTH} {total + TOP}",
          "role": "img", "aria-label": "Network " + ("gradients" if grads is not None else "weights")},
         h("desc", {}, f"Edges show the {what}; dashed where negative. Each bias is a short stub into its unit. "
                       "The buttons beside the drawing give every number."),
@@ -110,7 +119,7 @@ def render_buttons(names: list[str], values: list[float], hidden: int, *, grads:
         return h("td", {}, h("button", {
             "type": "button", "class": "param", "data-on": f"param:{index}", "aria-label": names[index],
             "aria-pressed": "true" if index == selected else "false", "disabled": not ready}),
-            h("span", {"class": "param-value"}, fixed(values[index], 3 if grads else 2)))
+            h("span", {"class": "param-value"}, cell_text(values[index], 3 if grads else 2)))
 
     head = h("tr", {}, h("th", {"scope": "col"}, "unit"), h("th", {"scope": "col"}, "from x1"),
              h("th", {"scope": "col"}, "from x2"), h("th", {"scope": "col"}, "bias"),
