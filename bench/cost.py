@@ -21,8 +21,8 @@ ROOT = HERE.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
-from web import cost_network as network  # noqa: E402
-from web.cost_measure import RUN_ORDER, RUNNERS, Result  # noqa: E402
+from web.cost import network  # noqa: E402
+from web.cost.measure import RUN_ORDER, RUNNERS, Result  # noqa: E402
 
 KS = (1, 2, 4, 8, 16, 32, 64)
 NAMES = {"pass": "one forward pass", "reverse": "reverse mode", "forward": "forward mode",

@@ -6,6 +6,9 @@ CPython; this module applies their element trees to the page and turns browser e
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 import js
 from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
 
@@ -15,6 +18,7 @@ from web.widget import Pixels, UIEvent, Widget
 
 SVG_NS = "http://www.w3.org/2000/svg"
 EVENTS = ("input", "change", "click", "keydown")
+STORE_KEY = "backprop-is-the-chain-rule"  # the lesson's one localStorage entry: {widget key: kept text}
 HASH_WRITE_MS = 400  # browsers limit history.replaceState calls, so the link is rewritten at most this often
 # Properties that the learner changes by using a control: patch the live property, not just the attribute.
 LIVE_PROPS = {"value", "checked"}
@@ -154,6 +158,19 @@ def to_event(event, target) -> UIEvent:
     )
 
 
+def read_kept() -> dict[str, str]:
+    """What the widgets kept in this browser on earlier visits; {} where there is nothing, storage is refused or
+    the entry is not ours to read."""
+    try:
+        raw = js.window.localStorage.getItem(STORE_KEY)
+        data = json.loads("{}" if missing(raw) else str(raw))
+    except Exception:  # storage refused, or an entry that is not JSON
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 class Mount:
     """One widget attached to its mount element: its DOM mirror, listeners and canvases."""
 
@@ -194,6 +211,12 @@ class Mount:
         link = self.widget.take_link()
         if link:
             self.page.open_link(link)
+        handoff = self.widget.take_handoff()
+        if handoff:
+            self.page.hand_off(self, *handoff)
+        kept = self.widget.take_kept()
+        if kept is not None:
+            self.page.keep(self.widget.key, kept)
 
     def paint(self, canvas_id: str, pixels: Pixels) -> None:
         """Copy RGBA bytes into the canvas through one reused ImageData."""
@@ -239,11 +262,18 @@ class Page:
         self.fragment = ""
         self.hash_timer_pending = False
         self.ready = ""  # what the status line says when no link notice is due (set by start)
+        self.kept: dict[str, str] = {}  # what the widgets keep in the browser (localStorage, when it lets us)
         self.on_hashchange = create_proxy(self.read_link)
         js.window.addEventListener("hashchange", self.on_hashchange)
+        self.on_popstate = create_proxy(self.go_back)
+        js.window.addEventListener("popstate", self.on_popstate)
 
     def start(self) -> None:
         """Apply the link's settings, replace the pre-rendered views with live ones and mark the page ready."""
+        self.kept = read_kept()
+        for mount in self.mounts:
+            if mount.widget.key in self.kept:
+                self.guard(mount, lambda m=mount: m.widget.load_kept(self.kept[m.widget.key]))
         notices = self.restore_link(str(js.location.hash))
         broken = []
         for mount in list(self.mounts):
@@ -279,7 +309,11 @@ class Page:
 
     def open_link(self, fragment: str) -> None:
         """Apply a link a widget handed over (Widget.take_link) as if the learner had opened it, for the widgets it
-        names only, then bring the first of them into view and tell the learner where to look."""
+        names only, then bring the first of them into view and tell the learner where to look.
+
+        It is a navigation the learner expects to undo with Back: the entry before it is stamped with the whole
+        page's state, and the new state gets an entry of its own (see go_back)."""
+        self.write_link()
         fields, notices = share.decode(fragment)
         named = [m for m in self.mounts if m.widget.key in fields]
         for mount in named:
@@ -291,6 +325,8 @@ class Page:
             self.dirty.add(mount)
         self.schedule()
         self.link_status(notices)
+        self.fragment = self.whole_state()
+        js.history.pushState(self.fragment, "", self.url(self.fragment))
         if not named:
             return
         section = js.document.getElementById(named[0].widget.key)
@@ -310,13 +346,41 @@ class Page:
             self.dirty.update(self.mounts)
             self.schedule()
 
+    def go_back(self, event) -> None:
+        """Back or Forward to one of the page's own history entries: restore exactly the whole state it holds.
+
+        Entries the page did not write (state null: a link opened from outside, an anchor) are left to
+        read_link, which hashchange calls, with the rule for links from outside."""
+        state = event.state
+        if missing(state) or not isinstance(state, str):
+            return
+        fields, _ = share.decode(state)
+        for mount in self.mounts:
+            try:
+                mount.widget.restore_state(fields.get(mount.widget.key, {}))
+            except Exception:  # a damaged entry must never break a widget
+                self.replace(mount)
+        self.fragment = str(js.location.hash)  # hashchange follows popstate: this entry is already applied
+        self.link_status([])
+        self.dirty.update(self.mounts)
+        self.schedule()
+
+    def whole_state(self) -> str:
+        """The fragment of every widget's settings: what a copied link shares."""
+        return share.encode({m.widget.key: m.widget.share_state() for m in self.mounts})
+
+    @staticmethod
+    def url(fragment: str) -> str:
+        return fragment or js.location.pathname + js.location.search
+
     def write_link(self) -> None:
-        """Put the current settings into the address bar (throttled), so copying it shares this state."""
+        """Put the current settings into the address bar (throttled), so copying it shares this state; the
+        history entry holds them too, so that Back can return to exactly this state (go_back)."""
         self.hash_timer_pending = False
-        fragment = share.encode({m.widget.key: m.widget.share_state() for m in self.mounts})
-        if fragment != self.fragment:
+        fragment = self.whole_state()
+        if fragment != self.fragment or missing(js.history.state):
             self.fragment = fragment
-            js.history.replaceState(jsnull, "", fragment or js.location.pathname + js.location.search)
+            js.history.replaceState(fragment, "", self.url(fragment))
 
     def link_status(self, notices: list[str]) -> None:
         """The status line after a link was applied: what it ignored, if anything. Each link replaces the notice
@@ -325,6 +389,22 @@ class Page:
         if notices:
             text += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
         self.status(text)
+
+    def hand_off(self, sender: Mount, kind: str, payload: object) -> None:
+        """Pass what one widget hands over (Widget.take_handoff) to every other widget, never through a link."""
+        for mount in self.mounts:
+            if mount is not sender:
+                self.guard(mount, lambda m=mount: m.widget.receive(kind, payload))
+
+    def keep(self, key: str, text: str) -> None:
+        """Keep a widget's text in the lesson's localStorage entry ("" forgets it). Where the browser refuses
+        storage (a private window, a full quota, storage switched off) it lasts for this visit, without a word."""
+        if text:
+            self.kept[key] = text
+        else:
+            self.kept.pop(key, None)
+        with contextlib.suppress(Exception):  # refused: what the widget keeps lasts for the visit
+            js.window.localStorage.setItem(STORE_KEY, json.dumps(self.kept))
 
     def status(self, text: str) -> None:
         js.document.getElementById("status").textContent = text
@@ -374,3 +454,5 @@ class Page:
             mount.close()
         js.window.removeEventListener("hashchange", self.on_hashchange)
         self.on_hashchange.destroy()
+        js.window.removeEventListener("popstate", self.on_popstate)
+        self.on_popstate.destroy()

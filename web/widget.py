@@ -76,6 +76,23 @@ class Widget:
         """
         return None
 
+    def take_handoff(self) -> tuple[str, object] | None:
+        """Something for the other widgets that must never enter a link (a learner's derivative rule), once, as
+        (kind, payload); None when there is nothing. The page passes it to every other widget's `receive`."""
+        return None
+
+    def receive(self, kind: str, payload: object) -> None:
+        """A hand-off from another widget (see take_handoff); a widget that has no use for `kind` ignores it."""
+
+    def load_kept(self, text: str) -> None:
+        """What this widget kept in the browser on an earlier visit (see take_kept), read once at start."""
+
+    def take_kept(self) -> str | None:
+        """Text to keep in the browser for this widget (its progress, never settings a link carries), once each
+        time it changes; "" to forget it; None when nothing changed. The page stores every widget's text under
+        one localStorage key of the lesson, and where the browser refuses storage it lasts for the visit."""
+        return None
+
     def share_state(self) -> dict[str, str]:
         """Settings that differ from the defaults, as text for a shareable link (see web.share)."""
         return {}

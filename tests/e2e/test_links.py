@@ -58,3 +58,26 @@ def test_a_key_given_twice_keeps_the_last_value_and_a_later_link_replaces_the_no
     expect(status).to_contain_text("Ready")
     assert number_after(section(page, "Cost of a gradient").inner_text(), "Parameters:") == 21
     log.assert_clean()
+
+
+def test_back_after_show_in_the_graph_returns_to_the_page_as_it_was(new_lesson):
+    """Opening a network in the graph is a navigation: Back undoes it, within the lesson, and the entry holds the
+    whole page's state, so Forward brings the network back."""
+    page, log = new_lesson("#chain.x=1.25", reduced_motion="reduce")
+    graph = section(page, "Computation graph")
+    expression = graph.get_by_role("textbox", name="Expression")
+    lesson_expression = expression.input_value()
+    graph.get_by_role("slider", name="w", exact=True).fill("2")
+    cost_slider = control(page, "Cost of a gradient", "slider", "Hidden units")
+    cost_slider.fill("1")
+    expect(page).to_have_url(re.compile(r"cost\.k=1"))  # the page has written this state into its entry
+    control(page, "Cost of a gradient", "button", "Show in the graph").click()
+    expect(graph.get_by_role("slider", name="w11", exact=True)).to_be_visible()
+    page.go_back()
+    expect(expression).to_have_value(lesson_expression)
+    expect(graph.get_by_role("slider", name="w", exact=True)).to_have_value("2")
+    assert page.evaluate("""() => [location.hash.includes("chain.x=1.25"), location.href.startsWith("http"),
+        document.getElementById("chain").querySelector("input[type=range]").value]""") == [True, True, "1.25"]
+    page.go_forward()
+    expect(graph.get_by_role("slider", name="w11", exact=True)).to_be_visible()
+    log.assert_clean()

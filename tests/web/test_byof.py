@@ -13,15 +13,15 @@ from engine import Value, topological_order
 from engine.rules import CODE_NAMESPACE, RULES
 from tests.cases import NETWORK, WEIGHTS, network_loss
 from tests.e2e.ui import parse
+from web.dag.diagram import LESSON_TEXT
+from web.dag.player import PASS_MAX_MS
+from web.dag.svg import Pass, render_svg
 from web.expr import MAX_OPERATIONS, MAX_VARIABLES, ExprError
 from web.expr import parse as read
 from web.format import MINUS
 from web.graph import Diagram, GraphWidget, Slider
 from web.graph.check import check
 from web.graph.code import GRADIENT_NAME, code_names, step_lines
-from web.graph.diagram import LESSON_TEXT
-from web.graph.player import PASS_MAX_MS
-from web.graph.view import render_svg
 from web.tree import find_all, text_of
 from web.widget import UIEvent
 
@@ -65,7 +65,7 @@ def sliders(widget):
 
 def svg(widget, horizontal=True):
     s = widget.state
-    return render_svg(s, s.drawings[horizontal], s.grads(), False)
+    return render_svg(Pass(s.scene, s.steps, s.player, s.grads()), s.drawings[horizontal], s.diagram.title)
 
 
 def edges(widget, horizontal=True):

@@ -7,13 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Tally, jvp, topological_order
-from web import cost_network as network
 from web import share
-from web.cost import K_DEFAULT, CostWidget, read_k
-from web.cost_measure import Measurement
-from web.cost_view import PASSES, line_points
+from web.cost import K_DEFAULT, CostWidget, network, read_k
+from web.cost.measure import Measurement
+from web.cost.view import PASSES, line_points
+from web.dag.diagram import expression_diagram
 from web.graph import GraphWidget
-from web.graph.diagram import expression_diagram
 from web.tree import to_markup
 from web.widget import UIEvent
 

@@ -10,10 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import Value, backward_steps
-from web.format import MINUS, fixed
-from web.graph import Diagram, GraphWidget, Slider
-from web.graph.diagram import CONSTANT, scene_of
-from web.graph.geometry import (
+from web.dag.diagram import CONSTANT, scene_of
+from web.dag.geometry import (
     BADGE_FONT,
     BADGE_PAD,
     FIT_MAX_HEIGHT,
@@ -25,9 +23,11 @@ from web.graph.geometry import (
     edge_samples,
     text_width,
 )
-from web.graph.player import Player
+from web.dag.player import Player
+from web.dag.svg import Pass, render_svg
+from web.format import MINUS, fixed
+from web.graph import Diagram, GraphWidget, Slider
 from web.graph.state import initial_state, update
-from web.graph.view import render_svg
 from web.tree import find_all, text_of
 from web.widget import UIEvent
 
@@ -89,7 +89,8 @@ def run(widget, start, ms):
 
 def svg(widget, horizontal=True):
     s = widget.state
-    return render_svg(s, s.drawings[horizontal], s.grads(), widget.reduced_motion)
+    return render_svg(Pass(s.scene, s.steps, s.player, s.grads()), s.drawings[horizontal], s.diagram.title,
+                      reduced_motion=widget.reduced_motion)
 
 
 def buttons(widget):

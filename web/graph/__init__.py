@@ -8,9 +8,10 @@ differences). `GraphWidget` only connects them to the page.
 
 from __future__ import annotations
 
-from web.graph.diagram import Diagram, Slider, lesson_diagram
+from web.dag.diagram import Diagram, Slider, lesson_diagram
+from web.dag.svg import label_id
 from web.graph.state import KEY, GraphState, initial_state, restore, share, tick, update
-from web.graph.view import label_id, render_graph
+from web.graph.view import render_graph
 from web.tree import El
 from web.widget import UIEvent, Widget
 

@@ -17,7 +17,7 @@ from engine import Value
 from engine.compile import Program, compile_forward, compile_gradient
 from engine.graph import Step
 from engine.rules import ATOM, CODE_NAMESPACE, RULES, number, precedence
-from web.graph.diagram import CONSTANT, Scene
+from web.dag.diagram import CONSTANT, Scene
 from web.tree import El, h
 
 GRADIENT_NAME = "forward_backward"

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from engine import recompute
 from engine.graph import Step
+from web.dag.diagram import LESSON_VALUES, Diagram, Scene, expression_diagram, lesson_diagram, scene_of
+from web.dag.geometry import VALUE_CHARS, Drawing, drawing, value_chars
+from web.dag.player import Player
 from web.expr import ExprError
 from web.format import fixed, parse_number
 from web.graph.code import Compiled
-from web.graph.diagram import LESSON_VALUES, Diagram, Scene, expression_diagram, lesson_diagram, scene_of
-from web.graph.geometry import VALUE_CHARS, Drawing, drawing, value_chars
-from web.graph.player import Player
 from web.graph.words import link_refused
 from web.widget import UIEvent
 

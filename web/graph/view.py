@@ -1,39 +1,21 @@
 """What the computation graph shows for a state: pure functions of values, returning element trees.
 
 Nothing here changes the state (see web.graph.state for that). The drawing's geometry comes from
-web.graph.geometry and its sentences from web.graph.words.
+web.dag.geometry and its sentences from web.graph.words.
 """
 
 from __future__ import annotations
 
-from engine.graph import Step
+from web.dag.diagram import Slider
+from web.dag.svg import Pass, render_svg
 from web.format import fixed
 from web.graph import words
 from web.graph.check import check, render_check
 from web.graph.code import render_code, step_lines
-from web.graph.diagram import CONSTANT, INPUT, Slider
-from web.graph.geometry import (
-    BADGE_FONT,
-    BADGE_H,
-    BADGE_PAD,
-    BADGE_TOP,
-    CAPTION_Y,
-    LABEL_LINE,
-    LABEL_PAD,
-    VALUE_Y,
-    Drawing,
-    text_width,
-)
 from web.graph.state import GraphState
-from web.layout import Box, curve, point_on
 from web.tree import El, h
 
 STRIP_COLUMNS = 2  # sliders per row of the phone's control strip (graph.css sizes the strip by its rows)
-
-
-def label_id(horizontal: bool) -> str:
-    """The id of the active edge's label in one drawing (the page scrolls a big drawing's box to it)."""
-    return f"graph-{'wide' if horizontal else 'tall'}-label"
 
 
 def render_graph(state: GraphState, *, ready: bool = True, reduced_motion: bool = False) -> El:
@@ -54,7 +36,8 @@ def render_graph(state: GraphState, *, ready: bool = True, reduced_motion: bool 
         h("div", {"class": "graph-figure" + (" graph-scrolls" if big else ""),
                   **({"tabindex": "0", "role": "group", "data-scrollbox": "",
                       "aria-label": "Graph drawing, scrolls: the active edge is kept in view"} if big else {})},
-          *[render_svg(state, d, grads, reduced_motion) for d in (state.drawings[True], state.drawings[False])]),
+          *[render_svg(Pass(state.scene, state.steps, state.player, grads), d, state.diagram.title,
+                       reduced_motion=reduced_motion) for d in (state.drawings[True], state.drawings[False])]),
         h("p", {"class": "graph-scroll-cue"}, "The graph is larger than its box: scroll it, or let the pass "
           "bring each edge into view.") if big else None,
         h("p", {"class": "graph-legend"},
@@ -121,103 +104,6 @@ def render_readouts(state: GraphState, grads: list[float | None]) -> El:
     return h("p", {"class": "graph-readouts"},
              h("output", {"class": "graph-loss", "aria-live": "off"}, loss),
              *[h("output", {"class": "graph-grad", "aria-live": "off"}, text) for text in rest])
-
-
-def render_svg(state: GraphState, d: Drawing, grads: list[float | None], reduced_motion: bool) -> El:
-    """The graph drawn for one flow direction (CSS shows the wide one on wide screens, the tall one on phones).
-
-    Forward arrows point from parents to children; while the pass runs they fade, and each edge the gradient
-    has crossed carries an orange arrow pointing back at its parent, the active one bold.
-    """
-    scene, p, lay, horizontal = state.scene, state.player, d.layout, d.horizontal
-    tag = "wide" if horizontal else "tall"
-    active: Step | None = state.steps[p.active] if p.active is not None else None
-    active_edge = scene.edge(active) if active is not None else None
-    landed = {scene.edge(s) for s in state.steps[: p.applied]}
-    forward = [h("path", {"class": "edge", "d": curve(route, horizontal), "marker-end": f"url(#graph-{tag}-fwd)",
-                          "data-from": scene.names[src], "data-to": scene.names[dst]})
-               for (src, dst), route in zip(scene.edges, lay.routes, strict=True)]
-    back = [h("path", {"class": "back carried", "d": curve(lay.routes[e][::-1], horizontal),
-                       "marker-end": f"url(#graph-{tag}-back)"})
-            for e in sorted(landed - {active_edge})]
-    overlay = []
-    if active is not None:
-        route = lay.routes[active_edge]
-        back.append(h("path", {"class": "back active", "d": curve(route[::-1], horizontal),
-                               "marker-end": f"url(#graph-{tag}-back-active)", "data-from": scene.name_of(active.child),
-                               "data-to": scene.name_of(active.parent)}))
-        if p.playing and not reduced_motion:
-            # The gradient travels from the child (route end) back to the parent (route start).
-            cx, cy = point_on(route, 1.0 - p.progress, horizontal)
-            overlay.append(h("circle", {"class": "pulse", "cx": cx, "cy": cy, "r": 6}))
-        box, split = d.label(p.active)
-        lines = words.edge_label_lines(scene, active, fixed(active.local, 4), split)
-        overlay.insert(0, render_leader(box, point_on(route, 0.5, horizontal)))
-        overlay.append(render_label(lines, box, label_id(horizontal)))
-    nodes = [render_node(scene.captions[k], fixed(node.data, 4), scene.kinds[k], grads[k],
-                         active is not None and node is active.parent, lay.boxes[k])
-             for k, node in enumerate(scene.order)]
-    title, desc = f"graph-{tag}-title", f"graph-{tag}-desc"
-    classes = ["graph", f"graph-{tag}"] + (["graph-big"] if d.big else []) + (["graph-fit"] if d.fit else [])
-    classes += ["passing"] if p.started and not (p.finished and p.active is None and not p.playing) else []
-    classes += ["passed"] if p.started else []
-    width = lay.width * (d.scale if d.big else 1.0)
-    return h(
-        "svg",
-        {"class": " ".join(classes), "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}", "width": f"{width:.0f}",
-         "height": f"{lay.height * width / lay.width:.0f}", "role": "img", "aria-labelledby": f"{title} {desc}"},
-        h("title", {"id": title}, state.diagram.title),
-        h("desc", {"id": desc}, words.describe(scene, grads, horizontal)),
-        h("defs", {}, *[render_marker(f"graph-{tag}-{name}", cls, size)
-                        for name, cls, size in (("fwd", "arrowhead", 10), ("back", "arrowhead back", 9),
-                                                ("back-active", "arrowhead back active", 14))]),
-        h("g", {"class": "edges"}, *forward),
-        h("g", {"class": "backs"}, *back),
-        h("g", {"class": "nodes"}, *nodes),
-        h("g", {"class": "overlay"}, *overlay),
-    )
-
-
-def render_marker(ident: str, cls: str, size: float) -> El:
-    """An arrowhead at the end of a path, in user units so it keeps its size on every stroke width."""
-    return h("marker", {"id": ident, "viewBox": "0 0 10 10", "refX": 9, "refY": 5, "markerWidth": size,
-                        "markerHeight": size, "orient": "auto", "markerUnits": "userSpaceOnUse"},
-             h("path", {"class": cls, "d": "M0,0L10,5L0,10z"}))
-
-
-def render_node(caption: str, value: str, kind: str, grad: float | None, receiving: bool, box: Box) -> El:
-    """A node's box: caption, forward value, and its gradient badge once one has arrived (a number typed in the
-    expression is a constant: it never gets one)."""
-    cls = f"node {kind}" + (" receiving" if receiving else "")
-    parts = [
-        h("rect", {"class": "node-box", "x": box.left, "y": box.top, "width": box.width, "height": box.height,
-                   "rx": 8}),
-        h("text", {"class": "node-caption", "x": box.cx, "y": box.top + CAPTION_Y, "text-anchor": "middle"}, caption),
-        h("text", {"class": "node-value", "x": box.cx, "y": box.top + VALUE_Y, "text-anchor": "middle"}, value),
-    ]
-    if grad is not None and kind != CONSTANT:
-        text = fixed(grad, 4)
-        width = text_width(text, BADGE_FONT) + BADGE_PAD
-        parts.append(h("g", {"class": "badge"},
-                       h("rect", {"x": box.cx - width / 2, "y": box.top + BADGE_TOP, "width": width,
-                                  "height": BADGE_H, "rx": 10}),
-                       h("text", {"x": box.cx, "y": box.top + BADGE_TOP + 16, "text-anchor": "middle"}, text)))
-    return h("g", {"class": cls, **({"data-input": ""} if kind == INPUT else {})}, *parts)
-
-
-def render_leader(box: Box, at: tuple[float, float]) -> El:
-    """A thin line from the label to the middle of its edge, so a label placed aside still points at it."""
-    x = min(max(at[0], box.left), box.right)
-    y = min(max(at[1], box.top), box.bottom)
-    return h("path", {"class": "leader", "d": f"M{x:.1f},{y:.1f}L{at[0]:.1f},{at[1]:.1f}"})
-
-
-def render_label(lines: list[str], box: Box, ident: str) -> El:
-    """The active edge's label, ∂child/∂parent = formula = value, in its free spot."""
-    texts = [h("text", {"x": box.cx, "y": box.top + LABEL_PAD / 2 + 16 + i * LABEL_LINE, "text-anchor": "middle"},
-               line) for i, line in enumerate(lines)]
-    return h("g", {"class": "edge-label", "id": ident},
-             h("rect", {"x": box.left, "y": box.top, "width": box.width, "height": box.height, "rx": 5}), *texts)
 
 
 def render_tools(state: GraphState, ready: bool) -> El:

@@ -7,18 +7,17 @@ always agree on how a number looks.
 from __future__ import annotations
 
 from engine.graph import Step
-from engine.rules import local_formula
+from web.dag.diagram import Scene
+from web.dag.player import Player
+from web.dag.words import formula
 from web.expr import FUNCTIONS
 from web.format import fixed, parse_number
-from web.graph.diagram import Scene
-from web.graph.player import Player
 
 NOT_YET = "—"  # a gradient the pass has not computed yet: not zero, unknown
 HINT = (f"Numbers, variable names, + − * / **, brackets and {', '.join(FUNCTIONS)}. "
         "Write a target as ystar to see it as y*. Enter or “Apply” draws its graph; the output is always L.")
 LEGEND = ("green: forward value", "orange: gradient ∂L/∂node, arriving against the arrows",
           "solid grey box: a number from the expression (no gradient)")
-LABEL_CHARS = 30  # a label longer than this breaks before its value
 
 
 def play_name(player: Player) -> str:
@@ -31,22 +30,6 @@ def play_name(player: Player) -> str:
 def readout(root: str, name: str, grad: float | None) -> str:
     """∂L/∂w = −0.1621, or ∂L/∂w = — before the pass has reached w."""
     return f"∂{root}/∂{name} = {NOT_YET if grad is None else fixed(grad, 4)}"
-
-
-def formula(scene: Scene, step: Step) -> str:
-    """The step's local derivative as the lesson writes it, in this scene's names."""
-    return local_formula(step.child, step.index, scene.name_of)
-
-
-def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) -> list[str]:
-    """The active edge's label, ∂child/∂parent = formula = value (a bare number is not repeated): one line,
-    or two when it is long or `split` (a narrow drawing)."""
-    text = formula(scene, step)
-    name = f"∂{scene.name_of(step.child)}/∂{scene.name_of(step.parent)} = {text}"
-    if parse_number(text) is not None:
-        return [name]
-    line = f"{name} = {value}"
-    return [line] if len(line) <= LABEL_CHARS and not split else [name, f"= {value}"]
 
 
 def explain(scene: Scene, steps: tuple[Step, ...], k: int) -> str:
@@ -89,19 +72,6 @@ def message(scene: Scene, steps: tuple[Step, ...], player: Player, notice: str, 
         return (f"Backward pass complete: {', '.join(readouts)}. Move a slider and the gradients follow at once.")
     return (f"Press “Animate backward pass” to watch the gradient flow back from {scene.name_of(scene.root)} "
             f"along all {len(steps)} edges, or “Step” to advance one edge at a time.")
-
-
-def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
-    """The picture in words, for the SVG's <desc>."""
-    values = "; ".join(f"{cap} = {fixed(node.data, 4)}" for cap, node in zip(scene.captions, scene.order,
-                                                                              strict=True))
-    where = "on the left" if horizontal else "at the top"
-    text = (f"{len(scene.order)} nodes and {len(scene.edges)} edges, inputs {where}, arrows pointing towards "
-            f"{scene.name_of(scene.root)}. Forward values: {values}.")
-    known = [f"{scene.names[k]} {fixed(g, 4)}" for k, g in enumerate(grads) if g is not None]
-    if known:
-        text += " Gradients so far: " + ", ".join(known) + "."
-    return text
 
 
 STEPS_INTRO = ("The backward pass as Python, one line per edge in the order the animation plays it: each line "

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from engine.rules import superscript
-from web.cost_network import K_MAX, K_MIN, POINT, TARGET, operation_count, parameter_count
+from web.cost.network import K_MAX, K_MIN, POINT, TARGET, operation_count, parameter_count
 from web.format import fixed, sci
 from web.plot import Scale
 from web.tree import El, h

@@ -5,7 +5,7 @@ nodes p, z, s, d as the lesson text does; `expression_diagram` builds one from t
 reader in `web.expr`, and gives back exactly the lesson's diagram when the text is the lesson's L.
 
 A `Scene` is a diagram indexed for drawing: nodes in forward order with their names, kinds (input, constant,
-operation) and captions, the edges, and a layout for each flow direction (see `web.graph.geometry`).
+operation) and captions, the edges, and a layout for each flow direction (see `web.dag.geometry`).
 """
 
 from __future__ import annotations

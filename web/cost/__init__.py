@@ -2,7 +2,7 @@
 reverse mode, and counts the work each one does.
 
 State: k (the slider) and the measurement running for it. The measurement advances a frame's budget at a time
-(web.cost_measure); the views are pure functions of a `CostView` snapshot (web.cost_view).
+(`measure`); the views are pure functions of a `CostView` snapshot (`view`), and `network` builds the network.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 
 from engine import release
-from web import cost_network as network
 from web import share
-from web.cost_measure import LABELS, METHODS, Measurement
-from web.cost_view import CostView, Row, render_cost
+from web.cost import network
+from web.cost.measure import LABELS, METHODS, Measurement
+from web.cost.view import CostView, Row, render_cost
 from web.tree import El
 from web.widget import UIEvent, Widget
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from engine import Tally, backward, jvp, recompute
-from web.cost_network import Network
+from web.cost.network import Network
 
 # Forward difference step: √ε balances truncation (∝ h) against rounding (∝ ε/h), relative to the weight.
 FD_STEP = math.sqrt(sys.float_info.epsilon)

@@ -16,9 +16,9 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
+from web.dag.diagram import Scene
+from web.dag.words import edge_label_lines
 from web.format import MINUS
-from web.graph.diagram import Scene
-from web.graph.words import edge_label_lines
 from web.layout import Box, Layout, layout, point_on
 
 FONT = 16  # caption, value and edge label
