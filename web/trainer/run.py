@@ -137,10 +137,6 @@ class Run:
         right = sum((p >= 0.5) == (y == 1.0) for p, y in zip(t.predict(t.X), t.Y, strict=True))
         return right / len(t.Y)
 
-    def numbers(self, gradient: bool) -> tuple:
-        """Loss, accuracy, weights and (if asked for) the gradient at the current weights."""
-        return self.loss(), self.accuracy(), list(self.trainer.weights), self.gradient() if gradient else None
-
     def gradient(self) -> list[float]:
         """The full-batch ∂L/∂θ at the current weights: the trainer's own compiled backward pass, per point
         summed, divided by the number of points (what the next step multiplies by η)."""

@@ -1,8 +1,9 @@
 """The trainer widget: a TrainerState (update.py) that every event replaces, and a Run (run.py) that follows it.
 
 Events go through `update`; the run then makes the fewest changes that agree with the new state. Frames train
-for the frame's budget. The views (view.py) are pure and cached by their own arguments (`Memo`); the weight
-table and panel, which read the run, refresh a few times a second while training runs.
+for the frame's budget. The views (view.py) are pure and cached by their own arguments (`Memo`); the network
+diagram, its table and the panel refresh a few times a second while training runs (drawing the diagram every
+frame cost the training about a tenth of its time in the browser).
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ SLOW_MS = 250.0         # the weight table and panel follow training four times 
 BOUNDARY = "trainer-canvas"
 
 
-def snapshot(run: Run, weights: list[float], grads: list[float] | None, s: Settings, panel: bool) -> tuple:
-    """What the weight table, panel and dead-unit labels show: weights, the gradient (if shown or the panel is
-    open) and the dead units."""
-    if grads is None and panel:
-        grads = run.gradient()
+def snapshot(run: Run, version: int, s: Settings, panel: bool) -> tuple:
+    """What the network, its table, the panel and the dead-unit labels show, refreshed a few times a second while
+    training runs: the weights, the full-batch gradient (when shown or the panel is open) and the dead units."""
+    weights = list(run.trainer.weights)
+    grads = run.gradient() if s.show_grads or panel else None
     return weights, grads, dead_units(weights, s.hidden, s.act, run.trainer.X)
 
 
@@ -163,13 +164,12 @@ class TrainerWidget(Widget):
 
     def build(self, ready: bool, st: TrainerState, version: int, rate: str) -> El:
         run, s, memo = self.run, st.settings, self.memo
-        loss, accuracy, weights, grads = memo.keyed("numbers", (run.version, s.show_grads),
-                                                    lambda: run.numbers(s.show_grads))
+        loss, accuracy = memo.keyed("numbers", (run.version,), lambda: (run.loss(), run.accuracy()))
         if not st.running or self.slow is None or self.slow_due:
-            self.slow, self.slow_due = memo(snapshot, run, weights, grads, s, st.selected is not None), False
-        table_weights, table_grads, dead = self.slow
+            self.slow, self.slow_due = memo(snapshot, run, run.version, s, st.selected is not None), False
+        weights, grads, dead = self.slow
         t, domain = run.trainer, DOMAINS[s.dataset]
-        panel = memo(panel_view, table_weights, table_grads, s, st.selected, st.point, t.X, t.Y)
+        panel = memo(panel_view, weights, grads, s, st.selected, st.point, t.X, t.Y)
         points = memo.keyed("points", (run.data_version, s.dataset), lambda: render_points(
             [(x, y, label, False) for (x, y), label in zip(*run.base, strict=True)]
             + [(x, y, label, True) for x, y, label in st.points], domain))
@@ -185,9 +185,9 @@ class TrainerWidget(Widget):
             chart=render_chart(history=run.history, loss=s.loss, label=run.label, past=tuple(run.past)),
             hidden=memo(render_hidden, s.hidden, s.act, dead, None if ready else [
                 png_data_uri(self.hidden_pixels(k)) for k in range(s.hidden)]),
-            net=render_net(weights=weights, grads=grads, hidden=s.hidden, selected=st.selected,
-                           show_grads=s.show_grads, ready=ready),
-            table=memo(render_buttons, parameter_names(s.hidden), table_grads if s.show_grads else table_weights,
+            net=memo(render_net, weights=weights, grads=grads, hidden=s.hidden, selected=st.selected,
+                     show_grads=s.show_grads, ready=ready),
+            table=memo(render_buttons, parameter_names(s.hidden), grads if s.show_grads else weights,
                        s.hidden, grads=s.show_grads, selected=st.selected, ready=ready),
             panel=None if panel is None else memo(render_panel, panel, ready=ready),
         )
