@@ -12,6 +12,11 @@ had set 1.25x).
     .venv/bin/python bench/page.py [--seconds 5] [--dataset moons] [--points 200] [--json]
     .venv/bin/python bench/page.py --startup [--rounds 5] [--json]
     .venv/bin/python bench/page.py --against /path/to/reference/dist [--rounds 3]   # ratios, interleaved
+    .venv/bin/python bench/page.py --hidden 8 --grads   # the trainer with 8 hidden units and Show gradients on
+
+--hidden and --grads set the trainer's Hidden units slider and tick Show gradients (issue 19: with gradients
+shown at k = 8, at least 30 frames/s and no task over 50 ms); they apply to this build only, never to --against's
+reference, which may not have them.
 
 LESSON_DIST=/path/to/dist picks which build is "this" one (build.py reads it too).
 """
@@ -71,7 +76,8 @@ def measure(page, section, seconds: float) -> dict[str, float]:
     }
 
 
-def run(seconds: float, dataset: str, points: int, dist: Path = DIST) -> dict[str, object]:
+def run(seconds: float, dataset: str, points: int, dist: Path = DIST, hidden: int | None = None,
+        grads: bool = False) -> dict[str, object]:
     from playwright.sync_api import expect, sync_playwright
 
     if not (dist / "index.html").exists():
@@ -95,6 +101,12 @@ def run(seconds: float, dataset: str, points: int, dist: Path = DIST) -> dict[st
             if dataset == "moons":
                 section.get_by_role("combobox", name="Dataset").select_option("moons")
                 section.get_by_role("slider", name="Number of points").fill(str(points))
+            if hidden is not None:
+                section.get_by_role("slider", name="Hidden units", exact=True).fill(str(hidden))
+                expect(section).to_contain_text(f"{4 * hidden + 1} parameters")
+            if grads:
+                section.get_by_role("checkbox", name="Show gradients").check()
+                expect(section.get_by_role("img", name="Network gradients")).to_be_visible()
             section.get_by_role("combobox", name="Speed").select_option("0")
             section.get_by_role("button", name="Train", exact=True).click()
             expect(section.get_by_role("button", name="Pause", exact=True)).to_be_visible()
@@ -105,7 +117,8 @@ def run(seconds: float, dataset: str, points: int, dist: Path = DIST) -> dict[st
     finally:
         server.shutdown()
         server.server_close()
-    result.update({"dataset": dataset, "points": points if dataset == "moons" else 100,
+    result.update({"dataset": dataset, "points": points if dataset == "moons" else 100, "hidden": hidden or 4,
+                   "show_gradients": grads,
                    "time_to_interactive_s": round(ready_s, 2), "console_errors": errors})
     result["meets_targets"] = (result["epochs_per_s"] >= TARGETS["epochs_per_s"]
                                and result["frames_per_s"] >= TARGETS["frames_per_s"]
@@ -216,6 +229,8 @@ def main() -> int:
     parser.add_argument("--startup", action="store_true", help="time to interactive: lesson vs bare Pyodide")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds for --startup and --against")
     parser.add_argument("--against", type=Path, help="a reference build's dist/ to interleave with this one")
+    parser.add_argument("--hidden", type=int, help="the trainer's hidden units (this build only)")
+    parser.add_argument("--grads", action="store_true", help="tick Show gradients (this build only)")
     args = parser.parse_args()
     if args.against:
         print(json.dumps(against(args.against.resolve(), args.rounds, args.seconds, args.dataset, args.points),
@@ -227,7 +242,7 @@ def main() -> int:
         result = startup(args.rounds)
         print(json.dumps(result) if args.json else "\n".join(f"{k:>16}: {v}" for k, v in result.items()))
         return 0 if result["meets_target"] else 1
-    result = run(args.seconds, args.dataset, args.points)
+    result = run(args.seconds, args.dataset, args.points, hidden=args.hidden, grads=args.grads)
     if args.json:
         print(json.dumps(result))
     else:

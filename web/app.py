@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web.chain import ChainWidget
 from web.cost import CostWidget
+from web.descent import DescentWidget
 from web.graph import GraphWidget
 from web.trainer import TrainerWidget
 from web.widget import Widget
@@ -14,6 +15,7 @@ FACTORIES: dict[str, type[Widget]] = {
     GraphWidget.key: GraphWidget,
     TrainerWidget.key: TrainerWidget,
     CostWidget.key: CostWidget,
+    DescentWidget.key: DescentWidget,
 }
 
 

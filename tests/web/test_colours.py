@@ -44,10 +44,14 @@ def test_every_role_is_defined_once_with_a_comment_in_both_schemes():
         assert name in light and name in dark
 
 
-def test_the_trainer_uses_only_the_roles_and_never_the_gradients_orange():
+def test_the_trainer_uses_only_the_roles_and_the_gradients_orange_only_for_gradients():
     css = (STATIC / "trainer.css").read_text(encoding="utf-8")
     assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgb\(|hsl\(", css), "colours belong in style.css's roles"
-    assert "var(--grad)" not in css and "var(--tangent)" not in css
+    orange = [rule for rule in re.findall(r"([^{}]+)\{([^}]*)\}", css) if "var(--grad)" in rule[1]]
+    assert orange, "Show gradients draws its edges in the gradient role"
+    for selector, _ in orange:  # only gradients: the gradient edges and the panel's ∂L/∂w and chain
+        assert all(re.search(r"\.grad\b|panel-grad|panel-chain", s) for s in selector.split(",")), selector
+    assert "var(--tangent)" not in css
     assert not re.search(r"--[\w-]+\s*:", css), "the trainer defines no colours of its own"
 
 

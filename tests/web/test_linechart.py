@@ -52,7 +52,7 @@ def test_history_buckets_cover_every_epoch_with_true_extremes():
     assert len(history.buckets) <= 100
     stride = history.stride
     assert stride > 1
-    for index, low, high in history.buckets:
+    for index, low, high, _jumped in history.buckets:
         chunk = values[index:index + stride]
         assert (low, high) == (min(chunk), max(chunk))
     assert history.buckets[-1][0] + stride >= len(values)
@@ -197,3 +197,18 @@ def test_earlier_runs_are_faded_lines_labelled_with_their_learning_rates_on_shar
     desc = text_of(find(chart, id="trainer-loss-desc"))
     assert "Earlier runs: η 300, 4 epochs, last loss 90.0000; η 0.001, 50 epochs" in desc
     assert render_loss_chart(now, loss_name="x", past=(("η 1", History()),)).attr("role") == "img"  # empty: skipped
+
+
+def test_a_loss_that_cycles_is_drawn_as_jumps_not_as_a_band():
+    """At η = 300 on XOR the loss cycles 143.6 → 49.9 → 87.7: each epoch a dash of its own, no line between."""
+    history = History()
+    for v in (0.7, 3.2, 294.1, 74.0, *[143.6, 49.9, 87.7] * 300):
+        history.append(v)
+    d = loss_path(history, *chart_scales(history))
+    assert "L" not in d.split("h")[-1] and d.count("L") <= 2  # only the first, falling-then-rising epochs join
+    assert d.count("M") >= len(history.buckets)
+    calm = History()
+    for k in range(900):
+        calm.append(0.7 * 0.995 ** k)
+    d = loss_path(calm, *chart_scales(calm))
+    assert d.count("M") == 1 and "h" not in d  # a descent is one line

@@ -17,6 +17,7 @@ MOVES = {
     "graph": ([UIEvent("input", "set:w", "2"), UIEvent("input", "set:b", "-1")], {"x": "0.5"}),
     "trainer": ([UIEvent("change", "dataset", "moons"), UIEvent("click", "step")], {"seed": "3"}),
     "cost": ([UIEvent("input", "k", "9")], {"other": "1"}),  # a field it does not have: k to its default
+    "descent": ([UIEvent("input", "eta", "0.75")], {"eta": "0.33"}),  # off the slider's steps: η to its default
 }
 
 

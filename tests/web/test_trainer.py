@@ -77,7 +77,7 @@ def test_datasets_have_the_promised_sizes_labels_and_determinism():
 
 def test_loss_read_out_is_what_the_next_epoch_reports():
     w = TrainerWidget()
-    before = w.loss
+    before = w.run.loss()
     X, Y = xor()
     twin = Trainer(MLP(2, [4], 1, seed=1), X, Y, lr=w.settings.lr)
     assert before == twin.step()  # the engine's own loss, to the last bit
@@ -87,24 +87,24 @@ def test_loss_read_out_is_what_the_next_epoch_reports():
 def test_the_shown_loss_is_the_engines_stable_one_even_for_a_confident_wrong_output():
     w = TrainerWidget()
     weights = [0.0] * 16 + [40.0]   # every weight 0, output bias 40: p = σ(40) for every point
-    w.trainer.reset(weights)
-    w.changed()
+    w.run.trainer.reset(weights)
+    w.run.version += 1
     X, Y = xor()
     twin = Trainer(MLP(2, [4], 1, seed=1), X, Y)
     twin.reset(weights)
     # Half the labels are 0: a naive −log(1 − p) is inf there (1 − σ(40) rounds to 0); the engine says 40.
-    assert w.loss == twin.step() == pytest.approx(20.0)
+    assert w.run.loss() == twin.step() == pytest.approx(20.0)
     assert "Loss 20.0000" in shown(w)
 
 
 def test_training_on_xor_lowers_the_loss_below_the_e2e_target():
     w = TrainerWidget()
-    start = w.loss
+    start = w.run.loss()
     for _ in range(400):
-        assert w.step_once()
-    assert w.epoch == 400 and len(w.history) == 400
-    assert w.loss < 0.05 < start
-    assert w.history.values[-1] < w.history.values[0]
+        assert w.run.step()
+    assert w.run.epoch == 400 and len(w.run.history) == 400
+    assert w.run.loss() < 0.05 < start
+    assert w.run.history.values[-1] < w.run.history.values[0]
 
 
 def test_step_is_exactly_one_epoch_of_the_engines_trainer():
@@ -114,10 +114,10 @@ def test_step_is_exactly_one_epoch_of_the_engines_trainer():
     for n in (1, 2, 3):
         click(w, "step")
         twin.step()
-        assert w.epoch == n and len(w.history) == n
-        assert w.trainer.weights == twin.weights
+        assert w.run.epoch == n and len(w.run.history) == n
+        assert w.run.trainer.weights == twin.weights
     assert "Epoch 3" in shown(w)
-    assert not w.running
+    assert not w.state.running
 
 
 def test_same_seed_and_settings_reproduce_the_run_whatever_the_slicing():
@@ -126,34 +126,34 @@ def test_same_seed_and_settings_reproduce_the_run_whatever_the_slicing():
     for w in (a, b):
         change(w, "speed", 0)
         click(w, "train")
-    while a.epoch < 120:
+    while a.run.epoch < 120:
         run_frames(a, 1)
-    while b.epoch < 120:
+    while b.run.epoch < 120:
         run_frames(b, 1)
-    n = min(a.epoch, b.epoch)
-    assert a.history.values[:n] == b.history.values[:n]
+    n = min(a.run.epoch, b.run.epoch)
+    assert a.run.history.values[:n] == b.run.history.values[:n]
     c = TrainerWidget(Settings(dataset="moons", seed=4))
-    c.step_once()
-    assert c.history.values[0] != a.history.values[0]
+    c.run.step()
+    assert c.run.history.values[0] != a.run.history.values[0]
 
 
 def test_reset_restarts_from_the_same_weights_and_new_weights_draws_the_next_seed():
     w = TrainerWidget()
-    start = list(w.trainer.weights)
+    start = list(w.run.trainer.weights)
     for _ in range(5):
         click(w, "step")
-    first = list(w.history.values)
+    first = list(w.run.history.values)
     click(w, "reset")
-    assert (w.settings.seed, w.epoch, len(w.history), w.running) == (1, 0, 0, False)
-    assert w.trainer.weights == start
+    assert (w.settings.seed, w.run.epoch, len(w.run.history), w.state.running) == (1, 0, 0, False)
+    assert w.run.trainer.weights == start
     for _ in range(5):
         click(w, "step")
-    assert w.history.values == first  # the same run again, epoch for epoch
+    assert w.run.history.values == first  # the same run again, epoch for epoch
     click(w, "reseed")
-    assert (w.settings.seed, w.epoch) == (2, 0) and w.trainer.weights != start
+    assert (w.settings.seed, w.run.epoch) == (2, 0) and w.run.trainer.weights != start
     assert find(w.render(), id="trainer-seed").attr("value") == "2"
     change(w, "seed", 1)
-    assert w.trainer.weights == start
+    assert w.run.trainer.weights == start
 
 
 def test_the_seed_field_takes_only_what_a_link_can_carry_and_says_so():
@@ -173,7 +173,7 @@ def test_the_seed_field_takes_only_what_a_link_can_carry_and_says_so():
 
 def test_a_compiled_trainer_is_reused_for_new_data_new_weights_and_new_datasets():
     w = TrainerWidget()
-    trainer = w.trainer
+    trainer = w.run.trainer
     click(w, "plot", fx=0.5, fy=0.5)
     click(w, "clear")
     click(w, "reset")
@@ -181,40 +181,40 @@ def test_a_compiled_trainer_is_reused_for_new_data_new_weights_and_new_datasets(
     change(w, "dataset", "moons")
     change(w, "noise", 0.3)
     change(w, "seed", 9)
-    assert w.trainer is trainer and len(trainer.X) == 200
+    assert w.run.trainer is trainer and len(trainer.X) == 200
     change(w, "loss", "mse")  # new code: the one change that compiles again
-    assert w.trainer is not trainer
+    assert w.run.trainer is not trainer
 
 
 def test_added_points_survive_reset_and_clear_removes_them():
     w = TrainerWidget()
-    before = w.loss
+    before = w.run.loss()
     click(w, "plot", fx=0.75, fy=0.25)               # (1, 1) on XOR's plot: a class-1 point among class 0
     change(w, "newclass", "0")                       # the "New points" radio: Class 0
     click(w, "plot", fx=0.25, fy=0.25)               # (-1, 1): class 0 among class 1
-    assert w.added["xor"] == [(1.0, 1.0, 1.0), (-1.0, 1.0, 0.0)]
-    assert len(w.trainer.X) == 102 and w.trainer.Y[-2:] == [1.0, 0.0]
-    assert w.loss != before
+    assert w.state.added["xor"] == ((1.0, 1.0, 1.0), (-1.0, 1.0, 0.0),)
+    assert len(w.run.trainer.X) == 102 and w.run.trainer.Y[-2:] == [1.0, 0.0]
+    assert w.run.loss() != before
     assert "2 added" in shown(w)
     click(w, "reset")
-    assert len(w.trainer.X) == 102
+    assert len(w.run.trainer.X) == 102
     click(w, "clear")
-    assert w.added["xor"] == [] and len(w.trainer.X) == 100
+    assert w.state.added["xor"] == () and len(w.run.trainer.X) == 100
     click(w, "plot", fx=1.5, fy=0.5)                 # outside the plot: ignored
-    assert w.added["xor"] == []
+    assert w.state.added["xor"] == ()
 
 
 def test_keyboard_adds_points_at_a_crosshair():
     w = TrainerWidget()
     for key in ("ArrowRight",) * 8 + ("ArrowUp",) * 8:
         w.handle(UIEvent("key", "plot", key=key))
-    assert w.cursor == (0.75, 0.25)
+    assert w.state.cursor == (0.75, 0.25)
     assert find_all(w.render(), lambda e: e.attr("class") == "cursor")
     w.handle(UIEvent("key", "plot", key="Enter", shift=True))
-    assert w.added["xor"] == [(1.0, 1.0, 0.0)]
+    assert w.state.added["xor"] == ((1.0, 1.0, 0.0),)
     change(w, "newclass", "0")
     w.handle(UIEvent("key", "plot", key="Enter"))
-    assert w.added["xor"][-1] == (1.0, 1.0, 0.0)
+    assert w.state.added["xor"][-1] == (1.0, 1.0, 0.0)
 
 
 def test_runs_are_kept_as_faded_curves_labelled_with_the_rates_they_trained_with():
@@ -252,7 +252,7 @@ def test_the_new_points_radio_chooses_the_class_a_click_adds():
     click(w, "plot", fx=0.2, fy=0.2)
     change(w, "newclass", "7")  # not a class: ignored
     click(w, "plot", fx=0.3, fy=0.3)
-    assert [label for _, _, label in w.added["xor"]] == [1.0, 0.0, 0.0]
+    assert [label for _, _, label in w.state.added["xor"]] == [1.0, 0.0, 0.0]
     assert "newclass" not in w.share_state()
 
 
@@ -260,16 +260,16 @@ def test_changing_the_data_or_loss_restarts_and_learning_rate_carries_on():
     w = TrainerWidget()
     click(w, "step")
     change(w, "lr", lr_index(2.0))
-    assert w.settings.lr == 2.0 == w.trainer.lr and w.epoch == 1
+    assert w.settings.lr == 2.0 == w.run.trainer.lr and w.run.epoch == 1
     change(w, "dataset", "moons")
-    assert w.epoch == 0 and len(w.trainer.X) == 200
-    assert w.settings.lr == DEFAULT_LRS["moons"] == w.trainer.lr  # each dataset comes with its own default
+    assert w.run.epoch == 0 and len(w.run.trainer.X) == 200
+    assert w.settings.lr == DEFAULT_LRS["moons", "tanh"] == w.run.trainer.lr  # each dataset comes with its own default
     change(w, "points", 100)
     change(w, "noise", 0.3)
-    assert len(w.trainer.X) == 100 and w.settings.noise == 0.3
+    assert len(w.run.trainer.X) == 100 and w.settings.noise == 0.3
     change(w, "loss", "mse")
     X, Y = moons(100, 0.3, 0)
-    assert w.loss == Trainer(MLP(2, [4], 1, seed=1), X, Y, loss="mse").step()
+    assert w.run.loss() == Trainer(MLP(2, [4], 1, seed=1), X, Y, loss="mse").step()
     change(w, "dataset", "nonsense")
     assert w.settings.dataset == "moons"
 
@@ -287,16 +287,16 @@ def test_a_huge_learning_rate_pauses_with_the_plain_words_and_reset_recovers():
     w = TrainerWidget(Settings(dataset="moons", lr=1e308), clock=FakeClock(0.0001))
     click(w, "train")
     run_frames(w, 3)
-    assert not w.running and not w.wants_frame
-    assert OVERFLOW in w.run.message and OVERFLOW in shown(w)
-    assert all(math.isfinite(v) for v in w.trainer.weights)
-    assert all(math.isfinite(v) for v in w.history.values)
+    assert not w.state.running and not w.wants_frame
+    assert OVERFLOW in w.state.message and OVERFLOW in shown(w)
+    assert all(math.isfinite(v) for v in w.run.trainer.weights)
+    assert all(math.isfinite(v) for v in w.run.history.values)
     assert find(w.render(), data_on="train").children == ("Train",)
     change(w, "lr", lr_index(0.3))
     click(w, "reset")
-    assert w.run.message == "" and w.epoch == 0 and OVERFLOW not in shown(w)
+    assert w.state.message == "" and w.run.epoch == 0 and OVERFLOW not in shown(w)
     click(w, "step")
-    assert math.isfinite(w.history.values[-1]) and w.message == ""
+    assert math.isfinite(w.run.history.values[-1]) and w.state.message == ""
 
 
 def test_frames_respect_the_speed_and_the_time_budget():
@@ -304,17 +304,17 @@ def test_frames_respect_the_speed_and_the_time_budget():
     assert w.settings.speed == DEFAULT_SPEED
     click(w, "train")
     run_frames(w, 1)
-    assert w.epoch == DEFAULT_SPEED
+    assert w.run.epoch == DEFAULT_SPEED
     change(w, "speed", 0)
-    epoch = w.epoch
+    epoch = w.run.epoch
     w.frame(100.0)
     # budget 10 ms at most; the deadline is checked after each epoch, one clock read per epoch
-    assert 1 <= w.epoch - epoch <= 11
+    assert 1 <= w.run.epoch - epoch <= 11
     slow = TrainerWidget(clock=FakeClock(0.05))  # a single epoch longer than the budget: still exactly one
     change(slow, "speed", 100)
     click(slow, "train")
     slow.frame(0.0)
-    assert slow.epoch == 1
+    assert slow.run.epoch == 1
 
 
 def test_budget_shrinks_when_drawing_is_expensive_but_never_below_the_floor():
@@ -322,9 +322,9 @@ def test_budget_shrinks_when_drawing_is_expensive_but_never_below_the_floor():
     change(w, "speed", 0)
     click(w, "train")
     w.frames.drawing = 0.050
-    epoch = w.epoch
+    epoch = w.run.epoch
     w.frame(0.0)
-    assert w.epoch - epoch <= round(MIN_BUDGET_S / 0.001) + 1
+    assert w.run.epoch - epoch <= round(MIN_BUDGET_S / 0.001) + 1
 
 
 HIDDEN_IDS = {f"trainer-hidden-{k}" for k in range(1, 5)}
@@ -348,9 +348,9 @@ def test_each_painted_picture_is_the_one_of_the_current_weights_and_data():
                            lambda: change(w, "dataset", "moons")):
         change_weights()
         pixels = w.take_pixels()
-        assert pixels["trainer-canvas"] == paint(w.trainer.predict, w.domain)
+        assert pixels["trainer-canvas"] == paint(w.run.trainer.predict, DOMAINS[w.settings.dataset])
         for unit in range(4):
-            values = w.run.hidden_values(unit, w.domain, 32)
+            values = w.run.hidden_values(unit, DOMAINS[w.settings.dataset], 32)
             assert pixels[f"trainer-hidden-{unit + 1}"].rgba == signed_rgba(values)
 
 
@@ -373,9 +373,9 @@ def test_hidden_maps_show_each_units_tanh_over_the_plot():
     for _ in range(20):
         click(w, "step")
     size = 32
-    d = w.domain
+    d = DOMAINS[w.settings.dataset]
     for unit in range(4):
-        (w1, w2), b = w.run.weights()[0][unit]
+        (w1, w2), b = w.run.layers()[0][unit]
         values = w.run.hidden_values(unit, d, size)
         for j, i in ((0, 0), (5, 17), (31, 31), (20, 3)):
             x = d.x_min + (d.x_max - d.x_min) * (i + 0.5) / size
@@ -401,7 +401,7 @@ def test_view_carries_the_contract_names():
         assert find(view, data_on=name).children == (text,)
     assert text_of(find(view, id="trainer-epoch")) == "Epoch 0"
     assert text_of(find(view, id="trainer-loss")).startswith("Loss 0.")
-    assert text_of(find(view, id="trainer-accuracy")) == f"Accuracy {w.accuracy * 100:.0f}%"
+    assert text_of(find(view, id="trainer-accuracy")) == f"Accuracy {w.run.accuracy() * 100:.0f}%"
     click(w, "train")
     assert find(w.render(), data_on="train").children == ("Pause",)
     assert not find_all(view, lambda e: e.attr("style") is not None)
@@ -442,9 +442,9 @@ def test_reduced_motion_trains_at_full_rate_but_redraws_calmly():
     w.render()
     w.take_pixels()
     held = w.render()
-    epoch = w.epoch
+    epoch = w.run.epoch
     w.frame(16.7)
-    assert w.epoch > epoch
+    assert w.run.epoch > epoch
     assert w.render() is held and w.take_pixels() == {}
     w.frame(300.0)
     assert w.render() is not held
@@ -465,7 +465,7 @@ def test_a_shared_link_replays_the_same_run_and_refuses_odd_fields():
     assert other.restore_state(fields) == []
     for _ in range(4):
         click(other, "step")
-    assert other.history.values == w.history.values
+    assert other.run.history.values == w.run.history.values
     notices = other.restore_state({"lr": "7", "seed": "-1", "dataset": "spiral", "points": "9999", "x": "1",
                                    "speed": "4", "noise": "0.9", "loss": "hinge", "newclass": "0"})
     assert len(notices) == 9 and other.settings == Settings()  # a link is the whole state: the rest is default
@@ -487,7 +487,7 @@ reachable = st.builds(
 @given(reachable)
 def test_any_reachable_settings_survive_the_link_exactly(s):
     w = TrainerWidget()
-    w.settings = s
+    w.state = replace(w.state, settings=s)
     fields, notices = share.decode(share.encode({"trainer": w.share_state()}))
     assert notices == []
     other = TrainerWidget()
@@ -512,7 +512,7 @@ def test_any_state_the_controls_reach_survives_the_link(actions):
     other = TrainerWidget()
     assert other.restore_state(fields.get("trainer", {})) == []
     assert other.settings == replace(w.settings, new_class=1.0)
-    assert other.added[w.settings.dataset] == w.added[w.settings.dataset]
+    assert other.state.added[w.settings.dataset] == w.state.added[w.settings.dataset]
 
 
 # --- added points in shareable links ---------------------------------------------------------------------
@@ -546,21 +546,21 @@ def test_a_link_carries_the_added_points_and_replays_the_same_run(dataset):
     other = TrainerWidget()
     # "added" is read after the dataset, whatever the order of the fields
     assert other.restore_state(dict(reversed(fields.items()))) == []
-    assert other.added[dataset] == w.added[dataset] and len(w.added[dataset]) == 4
+    assert other.state.added[dataset] == w.state.added[dataset] and len(w.state.added[dataset]) == 4
     assert added_circles(other) == added_circles(w) and len(added_circles(w)) == 4
     for _ in range(5):
         click(w, "step")
         click(other, "step")
-    assert other.history.values == w.history.values  # the same data, point for point, so the same run
+    assert other.run.history.values == w.run.history.values  # the same data, point for point, so the same run
     assert added_circles(other) == added_circles(w)
 
 
 def test_a_click_is_kept_at_the_precision_a_link_writes():
     w = TrainerWidget()
     click(w, "plot", fx=0.3337, fy=0.6661)
-    (x, y, label), = w.added["xor"]
+    (x, y, label), = w.state.added["xor"]
     assert (x, y, label) == (-0.67, -0.66, 1.0)
-    assert w.trainer.X[-1] == (x, y)
+    assert w.run.trainer.X[-1] == (x, y)
     assert through_the_address_bar(w)["added"] == "-0.67,-0.66,1"
 
 
@@ -568,7 +568,7 @@ def test_added_points_are_capped_with_a_message_and_the_link_stays_short():
     w = TrainerWidget()
     for i in range(MAX_ADDED + 3):
         click(w, "plot", fx=(i % 8) / 7, fy=(i // 8) / 8, shift=i % 2 == 1)
-    assert len(w.added["xor"]) == MAX_ADDED
+    assert len(w.state.added["xor"]) == MAX_ADDED
     assert f"At most {MAX_ADDED} points" in shown(w)
     widest = [(-1.75, -1.75, 0.0)] * MAX_ADDED  # the longest text a point can take
     assert read_points(points_text(widest), DOMAINS["xor"]) == (widest, [])
@@ -576,7 +576,7 @@ def test_added_points_are_capped_with_a_message_and_the_link_stays_short():
     assert len(link) < share.MAX_FRAGMENT / 2  # room for every other setting on the page
     click(w, "clear")
     click(w, "plot", fx=0.5, fy=0.5)
-    assert len(w.added["xor"]) == 1
+    assert len(w.state.added["xor"]) == 1
 
 
 @pytest.mark.parametrize(("text", "kept"), [
@@ -603,9 +603,9 @@ def test_too_many_points_in_a_link_keep_the_first_ones_and_say_so():
 def test_a_bad_added_field_is_a_notice_and_the_good_points_still_arrive():
     w = TrainerWidget()
     notices = w.restore_state({"added": "1,1,1_9,9,1_1,1,7", "dataset": "moons"})
-    assert w.settings.dataset == "moons" and w.added["moons"] == [(1.0, 1.0, 1.0)]
+    assert w.settings.dataset == "moons" and w.state.added["moons"] == ((1.0, 1.0, 1.0),)
     assert len(notices) == 1 and notices[0].startswith("trainer.added: ignored 2 added points")
-    assert len(w.trainer.X) == 201
+    assert len(w.run.trainer.X) == 201
 
 
 in_plot = st.integers(-175, 225).map(lambda n: n / 100)  # the moons plot, in the link's 0.01 steps
@@ -652,8 +652,8 @@ def test_a_widget_restoring_any_added_text_stays_consistent(text, dataset):
     notices = w.restore_state({"dataset": dataset, "added": text})
     assert all(isinstance(n, str) for n in notices)
     shown_dataset = w.settings.dataset
-    assert len(w.trainer.X) == len(w.base[0]) + len(w.added[shown_dataset])
-    assert len(added_circles(w)) == len(w.added[shown_dataset])
+    assert len(w.run.trainer.X) == len(w.run.base[0]) + len(w.state.added[shown_dataset])
+    assert len(added_circles(w)) == len(w.state.added[shown_dataset])
 
 
 def test_a_link_is_the_whole_state_so_one_without_points_clears_them():
@@ -661,6 +661,19 @@ def test_a_link_is_the_whole_state_so_one_without_points_clears_them():
     click(w, "plot", fx=0.5, fy=0.5)
     for _ in range(3):
         click(w, "step")
-    assert w.restore_state({"added": "0,0,1"}) == [] and w.epoch == 3  # the same state: the run carries on
+    assert w.restore_state({"added": "0,0,1"}) == [] and w.run.epoch == 3  # the same state: the run carries on
     assert w.restore_state({}) == []
-    assert w.added["xor"] == [] and w.epoch == 0 and len(w.trainer.X) == 100
+    assert w.state.added["xor"] == () and w.run.epoch == 0 and len(w.run.trainer.X) == 100
+
+
+def test_no_class_of_the_trainer_or_the_descent_widget_is_over_150_lines():
+    import ast
+    from pathlib import Path
+
+    web = Path(__file__).resolve().parents[2] / "web"
+    long = []
+    for path in [*sorted((web / "trainer").glob("*.py")), web / "descent.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 150:
+                long.append(f"{path.name}: {node.name}")
+    assert long == []

@@ -27,42 +27,64 @@ LABEL_CHAR_W = 7.0
 WIDE_CHAR_W = {"M": 9.5}
 EDGE = 2
 LABEL_H = 12           # a run label's line height: labels of lines ending close together are pushed this far apart
+# A loss that rises by more than half in one epoch (or falls that much right after such a rise) is jumping, not
+# descending: at η = 300 on XOR it cycles 143.6 → 49.9 → 87.7 for ever. A line through such epochs zigzags into a
+# solid band; they are drawn as separate short dashes instead, so a cycle reads as rows of jumps.
+JUMP = 1.5
+DASH = 2.0             # a jumping epoch's dash, in chart units
 
 
 class History:
-    """Every epoch's loss in order, plus [first epoch, lowest, highest] buckets of `stride` epochs each."""
+    """Every epoch's loss in order, plus [first epoch, lowest, highest, jumped] buckets of `stride` epochs each.
 
-    def __init__(self, buckets: int = BUCKETS):
-        self.values: list[float] = []
+    `values` may be a list someone else appends to (the engine Trainer's `losses`): `catch_up` then buckets what
+    was added since, so a run keeps one list of losses, not two.
+    """
+
+    def __init__(self, buckets: int = BUCKETS, values: list[float] | None = None):
+        self.values: list[float] = [] if values is None else values
         self.cap = buckets
         self.stride = 1
         self.buckets: list[list[float]] = []
+        self.counted = 0
+        self.rose = False  # whether the last epoch counted was a jump up
         self.low = math.inf
         self.high = -math.inf
         self._drawn: tuple[tuple, list[str]] = ((), [])  # scales, and the path text of each finished bucket
+        self.catch_up()
 
     def __len__(self) -> int:
         return len(self.values)
 
     def append(self, loss: float) -> None:
         """Record one epoch's (finite) loss."""
-        index = len(self.values)
         self.values.append(loss)
-        self.low, self.high = min(self.low, loss), max(self.high, loss)
-        last = self.buckets[-1] if self.buckets else None
-        if last is not None and index < last[0] + self.stride:
-            last[1], last[2] = min(last[1], loss), max(last[2], loss)
-            return
-        self.buckets.append([index, loss, loss])
-        if len(self.buckets) > 2 * self.cap:
-            self._merge()
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Bucket the losses appended to `values` since the last call."""
+        while self.counted < len(self.values):
+            index, loss = self.counted, self.values[self.counted]
+            self.counted += 1
+            self.low, self.high = min(self.low, loss), max(self.high, loss)
+            previous = self.values[index - 1] if index else loss
+            rose = loss > previous * JUMP
+            jumped = rose or (self.rose and loss * JUMP < previous)
+            self.rose = rose
+            last = self.buckets[-1] if self.buckets else None
+            if last is not None and index < last[0] + self.stride:
+                last[1], last[2], last[3] = min(last[1], loss), max(last[2], loss), last[3] or jumped
+                continue
+            self.buckets.append([index, loss, loss, jumped])
+            if len(self.buckets) > 2 * self.cap:
+                self._merge()
 
     def _merge(self) -> None:
         # Buckets start at multiples of the stride, so merging neighbours keeps that true for twice the stride.
         merged = []
         for i in range(0, len(self.buckets), 2):
             pair = self.buckets[i:i + 2]
-            merged.append([pair[0][0], min(b[1] for b in pair), max(b[2] for b in pair)])
+            merged.append([pair[0][0], min(b[1] for b in pair), max(b[2] for b in pair), any(b[3] for b in pair)])
         self.buckets = merged
         self.stride *= 2
 
@@ -141,11 +163,16 @@ def chart_scales(history: History, *others: History) -> tuple[Scale, LogScale]:
     return Scale(0, nice_extent(longest - 1), LEFT, WIDTH - RIGHT), LogScale(lo, hi, HEIGHT - BOTTOM, TOP)
 
 
-def bucket_text(bucket: list[float], sx: Scale, sy: LogScale) -> str:
-    """One bucket's path points: its highest then (if different) its lowest loss, at its first epoch."""
-    index, low, high = bucket
+def bucket_text(bucket: list, sx: Scale, sy: LogScale, after_jump: bool) -> str:
+    """One bucket's part of the path, with its own command: its highest then (if different) its lowest loss at
+    its first epoch, joined to the bucket before; a jumping bucket is a dash at each, joined to nothing."""
+    index, low, high, jumped = bucket
     x = f"{sx(index):.1f}"
-    return f"{x},{sy(high):.1f}" if low == high else f"{x},{sy(high):.1f}L{x},{sy(low):.1f}"
+    if jumped:
+        dashes = [high] if low == high else [high, low]
+        return "".join(f"M{x},{sy(v):.1f}h{DASH}" for v in dashes)
+    points = f"{x},{sy(high):.1f}" if low == high else f"{x},{sy(high):.1f}L{x},{sy(low):.1f}"
+    return ("M" if after_jump else "L") + points
 
 
 def loss_path(history: History, sx: Scale, sy: LogScale) -> str:
@@ -155,10 +182,12 @@ def loss_path(history: History, sx: Scale, sy: LogScale) -> str:
         history._drawn = (key, [])
     done, buckets = history._drawn[1], history.buckets
     while len(done) < len(buckets) - 1:  # the last bucket may still grow, so it is redrawn every time
-        done.append(bucket_text(buckets[len(done)], sx, sy))
+        i = len(done)
+        done.append(bucket_text(buckets[i], sx, sy, i == 0 or buckets[i - 1][3]))
     if not buckets:
         return ""
-    return "M" + "L".join(done) + ("L" if done else "") + bucket_text(buckets[-1], sx, sy)
+    last = len(buckets) - 1
+    return "".join(done) + bucket_text(buckets[last], sx, sy, last == 0 or buckets[last - 1][3])
 
 
 def describe(history: History) -> str:

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from web.format import parse_number
 from web.trainer.heatmap import Domain
 
 DATASETS = {"xor": "XOR", "moons": "Two moons"}
@@ -28,7 +27,14 @@ LEARNING_RATES = tuple(float(f"{lr:.3g}") for lr in LEARNING_RATES)
 # Per-dataset defaults, measured over seeds 1-5 (bench/README.md): XOR falls below loss 0.1 in 129-182 epochs
 # at 0.3, about a second at the default speed; two moons needs 3 (71-263 epochs; at 0.3 seeds 1 and 3 sit on a
 # plateau near 0.27 for over 1,000 epochs while the boundary stays straight).
-DEFAULT_LRS = {"xor": 0.3, "moons": 3.0}
+# Sigmoid units have a quarter of tanh's slope at 0 and need larger steps; ReLU units are as quick as tanh on XOR
+# but need 3 on two moons (bench/activations.py, in bench/README.md: at seed 3 two moons never gets there, as
+# units die).
+DEFAULT_LRS = {("xor", "tanh"): 0.3, ("moons", "tanh"): 3.0,
+               ("xor", "sigmoid"): 2.0, ("moons", "sigmoid"): 10.0,
+               ("xor", "relu"): 0.3, ("moons", "relu"): 3.0}
+ACTIVATIONS = {"tanh": "tanh", "sigmoid": "sigmoid", "relu": "ReLU"}
+HIDDEN_MIN, HIDDEN_MAX = 1, 8
 SPEEDS = (1, 3, 10, 30, 100, 0)  # epochs per frame; 0 trains for the whole per-frame budget
 NOISE_MIN, NOISE_MAX, NOISE_STEP = 0.0, 0.5, 0.05
 COUNT_MIN, COUNT_MAX, COUNT_STEP = 20, 400, 20
@@ -42,13 +48,21 @@ class Settings:
     """Every setting a learner can change: with the same settings the same run comes out, epoch for epoch."""
 
     dataset: str = "xor"
-    lr: float = DEFAULT_LRS["xor"]
+    lr: float = DEFAULT_LRS["xor", "tanh"]
     loss: str = "bce"
     seed: int = DEFAULT_SEED
     speed: int = 3
     noise: float = 0.1
     count: int = 200
     new_class: float = 1.0  # the class a click on the plot adds (the "New points" radio group)
+    hidden: int = 4         # hidden units: the one place the network's width is stated
+    act: str = "tanh"
+    show_grads: bool = False  # the network diagram draws ∂L/∂w instead of w
+
+    @property
+    def parameters(self) -> int:
+        """How many weights and biases the 2 → hidden → 1 network has: 4k + 1."""
+        return 4 * self.hidden + 1
 
 
 class Refused(ValueError):
@@ -59,14 +73,20 @@ def read_choice(choices) -> Callable[[str], str | None]:
     return lambda text: text if text in choices else None
 
 
+# One reader for every number a link or a control sends: plain ASCII decimals, nothing else. float() would also
+# take Unicode digits ("٣" is 3), underscores ("1_0" is 10), "inf" and "nan"; none of them is a setting.
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+
+
 def read_float(text: str) -> float | None:
-    value = parse_number(text)
-    return value if value is not None and math.isfinite(value) else None
+    """A plain ASCII decimal (the typographic minus too, as the page writes it), else None."""
+    text = text.strip().replace("\u2212", "-")
+    return float(text) if len(text) <= 40 and NUMBER.fullmatch(text) else None
 
 
 def read_seed(text: str) -> int:
-    value = parse_number(text)
-    if value is None or not math.isfinite(value) or value != int(value) or not 0 <= value < SEED_LIMIT:
+    value = read_float(text)
+    if value is None or value != int(value) or not 0 <= value < SEED_LIMIT:
         raise Refused(f"The seed must be a whole number from 0 to {SEED_LIMIT - 1:,}; kept the previous seed.")
     return int(value)
 
@@ -77,10 +97,19 @@ def snap_lr(value: float) -> float | None:
 
 def lr_from_slider(text: str) -> float | None:
     """The slider sends its position (0 … len(LEARNING_RATES) − 1), not the rate: the scale is logarithmic."""
-    index = parse_number(text)
-    if index is None or not math.isfinite(index):
+    index = read_float(text)
+    if index is None or index != int(index) or not 0 <= index < len(LEARNING_RATES):
         return None
-    return LEARNING_RATES[min(len(LEARNING_RATES) - 1, max(0, round(index)))]
+    return LEARNING_RATES[int(index)]
+
+
+def on_steps(lo: float, hi: float, step: float) -> Callable[[float], float | None]:
+    """A stepped control's value check: a value on one of its steps, else None (never snapped: a link that asks
+    for 30 points on a control of 20, 40, … is refused with a notice, not quietly read as 40)."""
+    def check(value: float) -> float | None:
+        k = round((value - lo) / step)
+        return round(lo + k * step, 6) if lo <= value <= hi and abs(value - (lo + k * step)) < 1e-9 else None
+    return check
 
 
 def snap_speed(value: float) -> int | None:
@@ -88,11 +117,21 @@ def snap_speed(value: float) -> int | None:
 
 
 def snap_noise(value: float) -> float | None:
-    return round(round(value / NOISE_STEP) * NOISE_STEP, 2) if NOISE_MIN <= value <= NOISE_MAX else None
+    return on_steps(NOISE_MIN, NOISE_MAX, NOISE_STEP)(value)
 
 
 def snap_count(value: float) -> int | None:
-    return int(round(value / COUNT_STEP) * COUNT_STEP) if COUNT_MIN <= value <= COUNT_MAX else None
+    checked = on_steps(COUNT_MIN, COUNT_MAX, COUNT_STEP)(value)
+    return None if checked is None else int(checked)
+
+
+def snap_hidden(value: float) -> int | None:
+    checked = on_steps(HIDDEN_MIN, HIDDEN_MAX, 1)(value)
+    return None if checked is None else int(checked)
+
+
+def read_flag(text: str) -> bool | None:
+    return {"1": True, "0": False, "true": True, "false": False}.get(text)
 
 
 def read_class(text: str) -> float | None:
@@ -110,6 +149,7 @@ class Field:
     write: Callable[[object], str]    # value -> link text, which parse reads back to the same value
     in_link: bool = True              # written into links when it differs from its default
     restarts: bool = True             # a new value starts a new run (the learning rate, speed, class do not)
+    moons_only: bool = False          # only two moons reads it: on XOR a new value changes nothing
     control: Callable[[str], object] | None = None  # how the control's own text reads, if not like a link's
 
 
@@ -124,17 +164,21 @@ FIELDS = (
     Field("seed", "seed", read_seed, same, str),
     Field("speed", "speed", read_float, snap_speed, str, restarts=False),
     # Noise and count stay in the link on XOR too: back on two moons they are still the learner's.
-    Field("noise", "noise", read_float, snap_noise, lambda v: f"{v:.2f}"),
-    Field("count", "points", read_float, snap_count, str),
+    Field("noise", "noise", read_float, snap_noise, lambda v: f"{v:.2f}", moons_only=True),
+    Field("count", "points", read_float, snap_count, str, moons_only=True),
+    Field("hidden", "hidden", read_float, snap_hidden, str),
+    Field("act", "act", read_choice(ACTIVATIONS), same, str),
     # Which class a click adds is a choice of the moment, not part of the run a link replays.
     Field("new_class", "newclass", read_class, same, lambda v: str(int(v)), in_link=False, restarts=False),
+    # Showing gradients is a way of looking, not part of the run: a link does not carry it.
+    Field("show_grads", "grads", read_flag, same, lambda v: str(int(v)), in_link=False, restarts=False),
 )
 BY_KEY = {f.key: f for f in FIELDS}
 
 
 def default_for(field: Field, s: Settings):
-    """A field's default, which for the learning rate depends on the dataset."""
-    return DEFAULT_LRS[s.dataset] if field.name == "lr" else getattr(Settings(), field.name)
+    """A field's default, which for the learning rate depends on the dataset and the activation."""
+    return DEFAULT_LRS[s.dataset, s.act] if field.name == "lr" else getattr(Settings(), field.name)
 
 
 def read(field: Field, text: str, *, from_control: bool = False):
@@ -151,15 +195,17 @@ def apply(s: Settings, key: str, text: str) -> Settings:
     value = read(field, text, from_control=True)
     if value is None:
         return s
-    if field.name == "dataset" and value != s.dataset:
-        # Each dataset comes with the learning rate measured to show its boundary bend in seconds.
-        return replace(s, dataset=value, lr=DEFAULT_LRS[value])
+    if field.name in ("dataset", "act") and value != getattr(s, field.name):
+        # Each dataset and activation comes with the learning rate measured to bend its boundary in seconds.
+        new = replace(s, **{field.name: value})
+        return replace(new, lr=DEFAULT_LRS[new.dataset, new.act])
     return replace(s, **{field.name: value})
 
 
 def restarts(old: Settings, new: Settings) -> bool:
     """Whether going from old to new settings starts a new run (new weights, epoch 0)."""
-    return any(f.restarts and getattr(old, f.name) != getattr(new, f.name) for f in FIELDS)
+    return any(f.restarts and getattr(old, f.name) != getattr(new, f.name)
+               and not (f.moons_only and old.dataset == new.dataset == "xor") for f in FIELDS)
 
 
 def share_fields(s: Settings) -> dict[str, str]:
@@ -181,8 +227,7 @@ def restore_fields(fields: dict[str, str], prefix: str) -> tuple[Settings, list[
             notices.append(f"ignored {prefix}.{key}={text[:20]!r}")
         else:
             values[field.name] = value
-    dataset = values.get("dataset", Settings().dataset)
-    values.setdefault("lr", DEFAULT_LRS[dataset])
+    values.setdefault("lr", DEFAULT_LRS[values.get("dataset", Settings.dataset), values.get("act", Settings.act)])
     return Settings(**values), notices
 
 

@@ -11,10 +11,13 @@ from web.trainer.heatmap import GRID, VIEW, Domain, render_frame
 from web.trainer.linechart import History, render_loss_chart
 from web.trainer.netview import render_network
 from web.trainer.state import (
+    ACTIVATIONS,
     COUNT_MAX,
     COUNT_MIN,
     COUNT_STEP,
     DATASETS,
+    HIDDEN_MAX,
+    HIDDEN_MIN,
     LEARNING_RATES,
     LOSSES,
     NOISE_MAX,
@@ -28,28 +31,26 @@ from web.trainer.state import (
 )
 from web.tree import El, h
 
-MOVES = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
-PLOT_KEYS = " ".join([*MOVES, "Enter"])  # the page keeps these from scrolling while the plot has focus
+PLOT_KEYS = "ArrowLeft ArrowRight ArrowUp ArrowDown Enter"  # the page keeps these from scrolling the page
 HIDDEN_GRID = 32       # the hidden-unit maps are drawn small, so a coarser grid costs a quarter of the boundary's
-NET_NAMES = (["x₁", "x₂"], ["h1", "h2", "h3", "h4"], ["p"])
 
 
 class Memo:
-    """Cached views by name: `memo(name, key, build)` calls build() only when key differs from last time."""
+    """Cached views: `memo(view, *args)` calls view(*args) only when the arguments differ from last time, so a
+    view's cache key is exactly what it is drawn from. `memo.keyed(name, key, build)` is the same for a value
+    built some other way (a picture from the run, whose key is the run's version)."""
 
     def __init__(self):
         self._hits: dict[str, tuple[tuple, El]] = {}
 
-    def __call__(self, name: str, key: tuple, build) -> El:
+    def __call__(self, view, *args, **kwargs):
+        return self.keyed(view.__name__, (args, kwargs), lambda: view(*args, **kwargs))
+
+    def keyed(self, name: str, key: tuple, build):
         hit = self._hits.get(name)
         if hit is None or hit[0] != key:
             hit = self._hits[name] = (key, build())
         return hit[1]
-
-    def last(self, name: str):
-        """What `name` was built as last time (None if never): the held view while reduced motion waits."""
-        hit = self._hits.get(name)
-        return None if hit is None else hit[1]
 
 
 def speed_text(speed: int) -> str:
@@ -90,13 +91,26 @@ def render_run_bar(*, running: bool, epoch: int, loss: float, accuracy: float, r
         h("p", {"class": "trainer-readouts"},
           h("output", {"id": "trainer-epoch", "aria-live": "off"}, f"Epoch {epoch}"),
           h("output", {"id": "trainer-loss", "aria-live": "off"}, f"Loss {fixed(loss, 4)}"),
-          h("output", {"id": "trainer-accuracy", "aria-live": "off"}, f"Accuracy {accuracy * 100:.0f}%"),
+          h("output", {"id": "trainer-accuracy", "aria-live": "off"}, f"Accuracy {accuracy * 100:.0f}%")),
+        # A line of its own, always there: the rate appearing once training runs must not move the page.
+        h("p", {"class": "trainer-rate"},
           h("output", {"id": "trainer-rate", "class": "rate", "aria-live": "off"}, rate if running else "")),
     )
 
 
+def render_experiment(dataset: str, lr: float, ready: bool) -> El:
+    """Dataset and learning rate: the settings of the learning-rate experiment, kept next to Train."""
+    return h(
+        "div", {"class": "controls trainer-settings trainer-experiment"},
+        control("Dataset", select("trainer-dataset", "dataset", list(DATASETS.items()), dataset, ready),
+                for_id="trainer-dataset"),
+        control("Learning rate", slider("trainer-lr", "lr", 0, len(LEARNING_RATES) - 1, 1, lr_index(lr),
+                                        lr_text(lr), ready), for_id="trainer-lr", value=lr_text(lr)),
+    )
+
+
 def render_settings(s: Settings, seed_text: str, ready: bool) -> El:
-    """Dataset, learning rate, loss, speed, seed; noise and number of points for two moons."""
+    """The network (hidden units, activation), loss, speed, seed; noise and number of points for two moons."""
     moons_controls = []
     if s.dataset == "moons":
         moons_controls = [
@@ -106,12 +120,15 @@ def render_settings(s: Settings, seed_text: str, ready: bool) -> El:
                                                s.count, str(s.count), ready),
                     for_id="trainer-count", value=str(s.count)),
         ]
+    units = f"{s.hidden} unit{'s' if s.hidden > 1 else ''}, {s.parameters} parameters"
     return h(
-        "div", {"class": "controls trainer-settings"},
-        control("Dataset", select("trainer-dataset", "dataset", list(DATASETS.items()), s.dataset, ready),
-                for_id="trainer-dataset"),
-        control("Learning rate", slider("trainer-lr", "lr", 0, len(LEARNING_RATES) - 1, 1, lr_index(s.lr),
-                                        lr_text(s.lr), ready), for_id="trainer-lr", value=lr_text(s.lr)),
+        "div", {"class": "controls trainer-settings trainer-more"},
+        control("Hidden units", slider("trainer-hidden", "hidden", HIDDEN_MIN, HIDDEN_MAX, 1, s.hidden, units,
+                                       ready), for_id="trainer-hidden", value=str(s.hidden)),
+        h("output", {"class": "param-count", "for": "trainer-hidden", "aria-live": "off"},
+          f"{s.parameters} parameters"),
+        control("Activation", select("trainer-act", "act", list(ACTIVATIONS.items()), s.act, ready),
+                for_id="trainer-act"),
         control("Loss function", select("trainer-lossfn", "loss", list(LOSSES.items()), s.loss, ready),
                 for_id="trainer-lossfn"),
         control("Speed", select("trainer-speed", "speed", [(str(v), speed_text(v)) for v in SPEEDS],
@@ -144,8 +161,17 @@ def render_new_class(new_class: float, ready: bool) -> El:
              radio("1", "Class 1", "1"), radio("0", "Class 0", "0"))
 
 
+def render_ring(ring: tuple[float, float] | None, domain: Domain) -> El | None:
+    """The ring around the point whose chain the weight panel shows."""
+    if ring is None:
+        return None
+    fx, fy = domain.to_unit(*ring)
+    return h("circle", {"class": "ring", "cx": round(fx * VIEW, 1), "cy": round(fy * VIEW, 1), "r": 11})
+
+
 def render_plot(*, domain: Domain, points: El, cursor: tuple[float, float] | None, added: int,
-                new_class: float, prerender: str | None, ready: bool) -> El:
+                new_class: float, prerender: str | None, ready: bool,
+                ring: tuple[float, float] | None = None) -> El:
     """The canvas (painted by the page), the points on top, and how to add points."""
     layers = [h("canvas", {"id": "trainer-canvas", "width": GRID, "height": GRID, "role": "img",
                            "aria-label": "Decision boundary"})]
@@ -153,7 +179,7 @@ def render_plot(*, domain: Domain, points: El, cursor: tuple[float, float] | Non
         # Before Python runs nothing can paint the canvas: show the same picture as an image instead.
         layers.append(h("img", {"class": "prerender", "src": prerender, "alt": ""}))
     layers.append(h("svg", {"class": "overlay", "viewBox": f"0 0 {VIEW} {VIEW}", "aria-hidden": "true"},
-                    render_frame(domain), points, render_cursor(cursor)))
+                    render_frame(domain), points, render_ring(ring, domain), render_cursor(cursor)))
     return h(
         "figure", {"class": "trainer-plot"},
         h("div", {"class": "plot-box", "data-on": "plot", "data-keys": PLOT_KEYS, "tabindex": 0, "role": "group",
@@ -169,20 +195,28 @@ def render_plot(*, domain: Domain, points: El, cursor: tuple[float, float] | Non
     )
 
 
-def render_hidden(prerender: list[str] | None) -> El:
-    """Four small maps, one per hidden unit: its tanh output over the same plane as the boundary."""
+ACT_WORDS = {"tanh": "tanh output", "sigmoid": "sigmoid output less ½", "relu": "ReLU output (white where 0)"}
+
+
+def render_hidden(hidden: int, act: str, dead: tuple[bool, ...], prerender: list[str] | None) -> El:
+    """One small map per hidden unit: its output over the same plane as the boundary; a dead unit says so."""
     maps = []
-    for k in range(1, 5):
+    for k in range(1, hidden + 1):
+        gone = dead[k - 1] if k <= len(dead) else False
+        name = f"Hidden unit {k}, dead" if gone else f"Hidden unit {k}"
         layers = [h("canvas", {"id": f"trainer-hidden-{k}", "width": HIDDEN_GRID, "height": HIDDEN_GRID,
-                               "role": "img", "aria-label": f"Hidden unit {k}"})]
+                               "role": "img", "aria-label": name})]
         if prerender is not None:
             layers.append(h("img", {"class": "prerender", "src": prerender[k - 1], "alt": ""}))
-        maps.append(h("div", {"class": "hidden-map"}, h("div", {"class": "hidden-box"}, *layers),
-                      h("span", {"class": "hidden-name", "aria-hidden": "true"}, f"h{k}")))
+        maps.append(h("div", {"class": "hidden-map" + (" dead" if gone else "")},
+                      h("div", {"class": "hidden-box"}, *layers),
+                      h("span", {"class": "hidden-name", "aria-hidden": "true"}, f"h{k}, dead" if gone else f"h{k}")))
+    units = "h1" if hidden == 1 else f"h1 … h{hidden}"
     return h("figure", {"class": "trainer-hidden"},
-             h("div", {"class": "hidden-maps"}, *maps),
-             h("figcaption", {}, "Hidden units h1 … h4: each one's tanh output over the plane, blue where it is "
-                                 "positive, magenta where negative. The output unit adds them up, weighted."))
+             h("div", {"class": "hidden-maps", "data-units": hidden}, *maps),
+             h("figcaption", {}, f"Hidden units {units}: each one's {ACT_WORDS[act]} over the plane, blue where it "
+                                 "is positive, magenta where negative. The output unit adds them up, weighted. "
+                                 "A dead unit has slope 0 at every point, so no gradient reaches it."))
 
 
 def render_chart(*, history: History, loss: str, label: str, past: tuple) -> El:
@@ -192,19 +226,29 @@ def render_chart(*, history: History, loss: str, label: str, past: tuple) -> El:
                                  "the last two runs stay as faint lines, labelled with their learning rates"))
 
 
-def render_net(weights) -> El:
+def render_net(*, weights: list[float], hidden: int, grads: list[float] | None, selected: int | None,
+               show_grads: bool, ready: bool) -> El:
+    """The network diagram and its "Show gradients" checkbox."""
     return h("figure", {"class": "trainer-net"},
-             render_network(weights, NET_NAMES),
-             h("figcaption", {}, "Weights: blue positive, magenta negative, width by size"))
+             h("label", {"class": "check"},
+               h("input", {"type": "checkbox", "data-on": "grads", "checked": show_grads, "disabled": not ready}),
+               h("span", {"class": "box", "aria-hidden": "true"}), "Show gradients"),
+             render_network(weights, hidden, grads=grads if show_grads else None, selected=selected),
+             h("figcaption", {}, "Gradients ∂L/∂w (orange), wider for a larger size; dashed where negative."
+               if show_grads else "Weights: blue positive, magenta negative (dashed), width by size"))
 
 
-def render_trainer(*, run_bar: El, settings: El, message: str, plot: El, chart: El, hidden: El, net: El) -> El:
-    """The whole widget from its parts. On a phone the settings move below the plot and chart (trainer.css), so
-    Train, the boundary and the loss curve share one screen."""
+def render_trainer(*, run_bar: El, experiment: El, settings: El, message: str, plot: El, chart: El, hidden: El,
+                   net: El, table: El, panel: El | None) -> El:
+    """The whole widget from its parts. Dataset and learning rate stay under Train on every screen; on a phone the
+    other settings move below the pictures (trainer.css), so Train, the boundary and the loss curve share one
+    screen."""
     return h(
         "div", {"class": "trainer-widget"},
         run_bar,
+        experiment,
         settings,
         h("p", {"class": "trainer-message", "role": "status", "aria-live": "polite"}, message),
-        h("div", {"class": "trainer-panels"}, plot, h("div", {"class": "trainer-side"}, chart, hidden, net)),
+        h("div", {"class": "trainer-panels"}, plot,
+          h("div", {"class": "trainer-side"}, chart, hidden, net, table, panel)),
     )

@@ -1,8 +1,9 @@
-"""The trainer widget: settings (state.py) and a training run (run.py) wired to the page's events and frames.
+"""The trainer widget: a TrainerState (update.py) that every event replaces, and a Run (run.py) that follows it.
 
-Each handler changes the settings through the field table, then makes the run agree with them: a new learning
-rate carries on, new data goes in with `Trainer.set_data`, a new seed or dataset starts again from epoch 0, and
-only a new loss function compiles new code. The views (view.py) are pure; `Memo` keeps unchanged parts.
+Events go through `update`; the run then makes the fewest changes that agree with the new state. Frames train
+for the frame's budget. The views (view.py) are pure and cached by their own arguments (`Memo`); the network
+diagram, its table and the panel refresh a few times a second while training runs (drawing the diagram every
+frame cost the training about a tenth of its time in the browser).
 """
 
 from __future__ import annotations
@@ -11,29 +12,18 @@ import math
 from dataclasses import replace
 
 from web.trainer.clock import TRAIN_BUDGET_S, FrameClock
-from web.trainer.heatmap import Domain, paint, png_data_uri, render_points, signed_rgba
-from web.trainer.run import HIDDEN, Run, base_data
-from web.trainer.state import (
-    ADDED_DECIMALS,
-    DATASETS,
-    DOMAINS,
-    MAX_ADDED,
-    Point,
-    Refused,
-    Settings,
-    apply,
-    next_seed,
-    points_text,
-    read_points,
-    restarts,
-    restore_fields,
-    share_fields,
-)
+from web.trainer.gradients import dead_units, graph_link, parameter_names
+from web.trainer.heatmap import paint, png_data_uri, render_points, signed_rgba
+from web.trainer.netview import render_buttons
+from web.trainer.panel import panel_view, render_panel
+from web.trainer.run import Run
+from web.trainer.state import DOMAINS, Settings, points_text, share_fields
+from web.trainer.update import TrainerState, restore, update
 from web.trainer.view import (
     HIDDEN_GRID,
-    MOVES,
     Memo,
     render_chart,
+    render_experiment,
     render_hidden,
     render_net,
     render_plot,
@@ -45,313 +35,159 @@ from web.tree import El
 from web.widget import Pixels, UIEvent, Widget
 
 CALM_VIEW_MS = 250.0    # with reduced motion the view refreshes four times a second instead of every frame
+SLOW_MS = 250.0         # the weight table and panel follow training four times a second
 BOUNDARY = "trainer-canvas"
-HIDDEN_IDS = tuple(f"trainer-hidden-{k}" for k in range(1, HIDDEN + 1))
+
+
+def snapshot(run: Run, version: int, s: Settings, panel: bool) -> tuple:
+    """What the network, its table, the panel and the dead-unit labels show, refreshed a few times a second while
+    training runs: the weights, the full-batch gradient (when shown or the panel is open) and the dead units."""
+    weights = list(run.trainer.weights)
+    grads = run.gradient() if s.show_grads or panel else None
+    return weights, grads, dead_units(weights, s.hidden, s.act, run.trainer.X)
 
 
 class TrainerWidget(Widget):
-    """Settings, the learner's points, the run, and what the page has painted of it."""
+    """Holds a TrainerState and the Run that follows it; paints what the run's weights look like."""
 
     key = "trainer"
 
     def __init__(self, settings: Settings | None = None, *, clock=None, budget: float = TRAIN_BUDGET_S):
-        self.settings = settings or Settings()
+        self.state = TrainerState(settings or Settings())
+        self.run = Run(self.state.settings)
         self.frames = FrameClock(clock, budget) if clock else FrameClock(budget=budget)
-        self.added: dict[str, list[Point]] = {name: [] for name in DATASETS}
-        self.base = base_data(self.settings)
-        self.run = Run(self.settings, *self.data())
-        self.running = False
-        self.message = ""        # a refused seed, or the cap on added points (the run's own message wins)
-        self.seed_text = str(self.settings.seed)  # what the Seed field shows: the learner's text until accepted
-        self.cursor: tuple[float, float] | None = None  # the keyboard's crosshair, as fractions of the plot
-        self.version = 0         # bumps whenever weights or data change: canvases and read-outs are stale
-        self.data_version = 0
-        self.painted: dict[str, int] = {}
-        self.hold_view = False
-        self.last_view_ms = -math.inf
         self.memo = Memo()
-
-    # --- state -----------------------------------------------------------------------------------------
-
-    @property
-    def domain(self) -> Domain:
-        return DOMAINS[self.settings.dataset]
-
-    @property
-    def epoch(self) -> int:
-        return self.run.epoch
+        self.painted: dict[str, int] = {}
+        self.link: str | None = None
+        self.hold_view = False
+        self.last_view_ms = self.slow_ms = -math.inf
+        self.slow: tuple | None = None  # what the weight table and panel show (see snapshot)
+        self.slow_due = False
+        self.held: El | None = None
 
     @property
-    def trainer(self):
-        return self.run.trainer
+    def settings(self) -> Settings:
+        return self.state.settings
 
-    @property
-    def history(self):
-        return self.run.history
-
-    def data(self) -> tuple[list[tuple[float, float]], list[float]]:
-        """The training set: the dataset's points, then the learner's."""
-        X, Y = list(self.base[0]), list(self.base[1])
-        for x, y, label in self.added[self.settings.dataset]:
-            X.append((x, y))
-            Y.append(label)
-        return X, Y
-
-    @property
-    def loss(self) -> float:
-        """The engine's mean loss at the current weights on the current data (what the next epoch reports)."""
-        return self.memo("loss", (self.version,), self.run.loss)
-
-    @property
-    def accuracy(self) -> float:
-        return self.memo("accuracy", (self.version,), self.run.accuracy)
-
-    def settle(self, old: Settings, *, keep_past: bool = True) -> None:
-        """Make the run agree with new settings: the cheapest change that does (see the module docstring)."""
-        new = self.settings
-        self.seed_text = str(new.seed)
-        if (old.dataset, old.noise, old.count) != (new.dataset, new.noise, new.count):
-            self.base = base_data(new)
-            self.cursor = None if old.dataset != new.dataset else self.cursor
-            self.new_data()
-        if old.loss != new.loss:
-            self.run.recompile(new.loss, *self.data())
-        if restarts(old, new) or not keep_past:
-            # Curves of another dataset or loss are not comparable with this run's: start the chart afresh.
-            same_task = (old.dataset, old.loss, old.noise, old.count) == (new.dataset, new.loss, new.noise,
-                                                                          new.count)
-            self.run.restart(new.seed, new.lr, keep_past=keep_past and same_task)
-            self.running = False
-        elif old.lr != new.lr:
-            self.run.set_lr(new.lr)
-        self.changed()
-
-    def new_data(self) -> None:
-        """The training set changed: the compiled trainer carries on with it (no recompiling)."""
-        self.run.trainer.set_data(*self.data())
-        self.data_version += 1
-        self.changed()
-
-    def changed(self) -> None:
-        self.version += 1
-
-    def restart(self) -> None:
-        """Epoch 0 from the seed's weights, keeping the run so far as a faded curve (Reset)."""
-        self.running = False
-        self.message = ""
-        self.run.restart(self.settings.seed, self.settings.lr)
-        self.changed()
-
-    def step_once(self) -> bool:
-        """One epoch; False (and training stops) when the loss overflowed."""
-        if self.run.step():
-            self.changed()
-            return True
-        self.running = False
-        return False
-
-    def add_point(self, fx: float, fy: float, label: float) -> None:
-        """Add a learner's point under (fx, fy) of the plot; training carries on with it included.
-
-        The point is rounded as a link writes it (0.01, under a pixel), so a shared link replays this exact run.
-        """
-        if not (0.0 <= fx <= 1.0 and 0.0 <= fy <= 1.0):
-            return
-        added = self.added[self.settings.dataset]
-        if len(added) >= MAX_ADDED:
-            self.message = f"At most {MAX_ADDED} points can be added; press Clear points to place others."
-            return
-        x, y = (round(v, ADDED_DECIMALS) + 0.0 for v in self.domain.from_unit(fx, fy))
-        added.append((x, y, label))
-        self.new_data()
-
-    def clear_points(self) -> None:
-        if self.added[self.settings.dataset]:
-            self.added[self.settings.dataset] = []
-            self.message = ""
-            self.new_data()
-
-    # --- events ----------------------------------------------------------------------------------------
+    def follow(self) -> None:
+        s = self.state
+        if not self.run.follow(s.settings, s.points, s.run_no, s.keep_past, s.steps):
+            self.state = replace(s, running=False, message=self.run.overflow())
 
     def handle(self, event: UIEvent) -> None:
         self.hold_view = False
-        if event.kind == "click":
-            self.on_click(event)
-        elif event.kind == "key" and event.name == "plot":
-            self.on_plot_key(event)
-        elif event.kind in ("input", "change"):
-            self.on_value(event.name, event.value, event.kind)
+        was = self.state.running
+        self.state = update(self.state, event)
+        if self.state.running and not was:
+            self.frames.restart_window()
+        self.follow()
+        if event.kind == "click" and event.name == "graph" and self.state.selected is not None:
+            s, t, st = self.settings, self.run.trainer, self.state
+            self.link = graph_link(t.weights, s, st.selected, t.X[st.point], t.Y[st.point])
 
-    def on_click(self, event: UIEvent) -> None:
-        name = event.name
-        if name == "train":
-            self.running = not self.running
-            if self.running:
-                self.run.message = self.message = ""
-                self.frames.restart_window()
-        elif name == "step":
-            self.running = False
-            self.run.message = self.message = ""
-            self.step_once()
-        elif name == "reset":
-            self.restart()
-        elif name == "reseed":
-            self.message = ""
-            old, self.settings = self.settings, replace(self.settings, seed=next_seed(self.settings.seed))
-            self.settle(old)
-        elif name == "clear":
-            self.clear_points()
-        elif name == "plot":
-            # The radio group picks the class; Shift+click adds the other one, a shortcut for mouse users.
-            label = self.settings.new_class
-            self.add_point(event.fx, event.fy, 1.0 - label if event.shift else label)
-
-    def on_plot_key(self, event: UIEvent) -> None:
-        """Arrow keys move a crosshair over the plot; Enter adds a point of the chosen class there."""
-        fx, fy = self.cursor or (0.5, 0.5)
-        if event.key in MOVES:
-            dx, dy = MOVES[event.key]
-            step = 1 / 32 if not event.shift else 1 / 8
-            self.cursor = (min(1.0, max(0.0, fx + dx * step)), min(1.0, max(0.0, fy + dy * step)))
-        elif event.key == "Enter":
-            self.cursor = (fx, fy)
-            label = self.settings.new_class
-            self.add_point(fx, fy, 1.0 - label if event.shift else label)
-
-    def on_value(self, name: str, text: str, kind: str) -> None:
-        if name == "seed" and kind != "change":  # not on every keystroke: "12" would first restart at "1"
-            self.seed_text = text
-            return
-        old = self.settings
-        try:
-            self.settings = apply(old, name, text)
-        except Refused as refused:
-            self.seed_text = text
-            self.message = str(refused)
-            return
-        if name == "seed":
-            self.message = ""
-        if self.settings != old:
-            self.settle(old)
-
-    # --- shareable links -------------------------------------------------------------------------------
+    def take_link(self) -> str | None:
+        link, self.link = self.link, None
+        return link
 
     def share_state(self) -> dict[str, str]:
         """The settings that differ from the defaults and the learner's points: a link replays the same run."""
         fields = share_fields(self.settings)
-        if self.added[self.settings.dataset]:
-            fields["added"] = points_text(self.added[self.settings.dataset])
+        if self.state.points:
+            fields["added"] = points_text(list(self.state.points))
         return fields
 
     def restore_state(self, fields: dict[str, str]) -> list[str]:
-        """Apply a link's settings (each checked by its field) and start that run.
-
-        Added points belong to the link's dataset, so they are read once the dataset is known.
-        """
-        fields = dict(fields)
-        added = fields.pop("added", "")  # no points in the link: none in the run it describes
-        settings, notices = restore_fields(fields, self.key)
-        settings = replace(settings, new_class=self.settings.new_class)
-        points, more = read_points(added, DOMAINS[settings.dataset])
-        notices += [f"{self.key}.added: {notice}" for notice in more]
-        if settings == self.settings and points == self.added[settings.dataset]:
-            return notices  # the link holds this very state: the run carries on
-        self.added[settings.dataset] = points
-        old, self.settings = self.settings, settings
-        self.message = ""
-        self.settle(old, keep_past=False)
-        self.new_data()  # the link's points, whether or not the dataset changed
+        self.state, notices = restore(self.state, fields, self.key)
+        self.follow()
         return notices
-
-    # --- frames ----------------------------------------------------------------------------------------
 
     @property
     def wants_frame(self) -> bool:
-        return self.running
+        return self.state.running
 
     def frame(self, now_ms: float) -> None:
         """Train for at most the budget (and at most `speed` epochs), then yield to the page."""
-        if not self.running:
+        if not self.state.running:
             return
         deadline, clock = self.frames.deadline(), self.frames.clock
-        limit = self.settings.speed or 1 << 30
-        done = 0
-        while done < limit:
-            if not self.step_once():
+        for _ in range(self.settings.speed or 1 << 30):
+            if not self.run.step():
+                self.state = replace(self.state, running=False, message=self.run.overflow())
                 break
-            done += 1
             if clock() >= deadline:
                 break
-        self.frames.trained(now_ms, self.epoch)
+        self.frames.trained(now_ms, self.run.epoch)
+        if now_ms - self.slow_ms >= SLOW_MS:
+            self.slow_ms, self.slow_due = now_ms, True
         if self.reduced_motion:
             # Fewer, calmer redraws: training runs as fast, the picture changes four times a second.
-            self.hold_view = now_ms - self.last_view_ms < CALM_VIEW_MS and self.running
+            self.hold_view = now_ms - self.last_view_ms < CALM_VIEW_MS and self.state.running
             if not self.hold_view:
                 self.last_view_ms = now_ms
 
-    @property
-    def rate(self) -> str:
-        return self.frames.rate
-
     def take_pixels(self) -> dict[str, Pixels]:
         """Canvases whose picture is stale: the boundary, and while training one hidden map per frame in turn
-        (each still refreshes several times a second), all four once training stops."""
+        (each still refreshes several times a second), all of them once training stops."""
         pixels: dict[str, Pixels] = {}
         if not self.hold_view:
-            stale = [name for name in (BOUNDARY, *HIDDEN_IDS) if self.painted.get(name) != self.version]
-            if BOUNDARY in stale:
-                pixels[BOUNDARY] = self.pixels()
-            hidden = [name for name in stale if name != BOUNDARY]
-            if self.running and hidden:
+            names = [BOUNDARY, *(f"trainer-hidden-{k}" for k in range(1, self.settings.hidden + 1))]
+            stale = [name for name in names if self.painted.get(name) != self.run.version]
+            hidden = stale[1:] if BOUNDARY in stale else stale
+            if self.state.running and hidden:
                 hidden = [min(hidden, key=lambda name: self.painted.get(name, -1))]
-            for name in hidden:
-                pixels[name] = self.hidden_pixels(HIDDEN_IDS.index(name))
-            for name in pixels:
-                self.painted[name] = self.version
-        # The page calls this after patching the view: from the end of training to here is the frame's drawing.
-        self.frames.drawn()
+            for name in ([BOUNDARY] if BOUNDARY in stale else []) + hidden:
+                pixels[name] = self.pixels() if name == BOUNDARY else self.hidden_pixels(int(name[15:]) - 1)
+                self.painted[name] = self.run.version
+        self.frames.drawn()  # the page calls this after patching: from the end of training to here is drawing
         return pixels
 
     # Both pictures are kept until the weights or data change: the page start paints the very pictures that the
     # pre-rendered page's images were made of (web.dom adopts that view), and computes them once.
     def pixels(self) -> Pixels:
         """The decision boundary at the current weights."""
-        return self.memo("boundary", (self.version,), lambda: paint(self.trainer.predict, self.domain))
+        return self.memo.keyed("boundary", (self.run.version,), lambda: paint(
+            self.run.trainer.predict, DOMAINS[self.settings.dataset]))
 
     def hidden_pixels(self, unit: int) -> Pixels:
-        """One hidden unit's tanh output over the plot's plane."""
-        return self.memo(f"hidden-{unit}", (self.version,), lambda: Pixels(
-            HIDDEN_GRID, HIDDEN_GRID, signed_rgba(self.run.hidden_values(unit, self.domain, HIDDEN_GRID))))
-
-    # --- view ------------------------------------------------------------------------------------------
+        """One hidden unit's output over the plot's plane."""
+        return self.memo.keyed(f"hidden-{unit}", (self.run.version,), lambda: Pixels(
+            HIDDEN_GRID, HIDDEN_GRID, signed_rgba(self.run.hidden_values(
+                unit, DOMAINS[self.settings.dataset], HIDDEN_GRID))))
 
     def render(self, *, ready: bool = True) -> El:
-        held = self.memo.last("view")
-        if self.hold_view and held is not None:
-            return held
-        memo, s, run = self.memo, self.settings, self.run
-        key = (ready, self.version, self.running, self.message, run.message, s, self.seed_text, self.cursor,
-               self.rate, len(run.past))
-        return memo("view", key, lambda: render_trainer(
-            run_bar=render_run_bar(running=self.running, epoch=run.epoch, loss=self.loss, accuracy=self.accuracy,
-                                   rate=self.rate, ready=ready),
-            settings=memo("settings", (s, self.seed_text, ready), lambda: render_settings(s, self.seed_text, ready)),
-            message=run.message or self.message,
-            plot=memo("plot", (self.data_version, self.cursor, s.new_class, ready), lambda: render_plot(
-                domain=self.domain, points=self.points_view(), cursor=self.cursor,
-                added=len(self.added[s.dataset]), new_class=s.new_class,
-                prerender=None if ready else png_data_uri(self.pixels()), ready=ready)),
+        if self.hold_view and self.held is not None:
+            return self.held  # reduced motion: the same view until the next calm redraw
+        # The view is a function of the state, the run's version (weights, data and curves) and the measured rate;
+        # each part is cached by what it is drawn from (Memo), so an unchanged view is the same object.
+        self.held = self.memo(self.build, ready, self.state, self.run.version, self.frames.rate)
+        return self.held
+
+    def build(self, ready: bool, st: TrainerState, version: int, rate: str) -> El:
+        run, s, memo = self.run, st.settings, self.memo
+        loss, accuracy = memo.keyed("numbers", (run.version,), lambda: (run.loss(), run.accuracy()))
+        if not st.running or self.slow is None or self.slow_due:
+            self.slow, self.slow_due = memo(snapshot, run, run.version, s, st.selected is not None), False
+        weights, grads, dead = self.slow
+        t, domain = run.trainer, DOMAINS[s.dataset]
+        panel = memo(panel_view, weights, grads, s, st.selected, st.point, t.X, t.Y)
+        points = memo.keyed("points", (run.data_version, s.dataset), lambda: render_points(
+            [(x, y, label, False) for (x, y), label in zip(*run.base, strict=True)]
+            + [(x, y, label, True) for x, y, label in st.points], domain))
+        return render_trainer(
+            run_bar=render_run_bar(running=st.running, epoch=run.epoch, loss=loss, accuracy=accuracy,
+                                   rate=rate, ready=ready),
+            experiment=memo(render_experiment, s.dataset, s.lr, ready),
+            settings=memo(render_settings, s, st.seed_shown, ready),
+            message=st.message,
+            plot=memo(render_plot, domain=domain, points=points, cursor=st.cursor, added=len(st.points),
+                      new_class=s.new_class, prerender=None if ready else png_data_uri(self.pixels()), ready=ready,
+                      ring=panel.where[:2] if panel else None),
             chart=render_chart(history=run.history, loss=s.loss, label=run.label, past=tuple(run.past)),
-            hidden=memo("hidden", (ready,), lambda: render_hidden(
-                None if ready else [png_data_uri(self.hidden_pixels(k)) for k in range(HIDDEN)])),
-            net=render_net(run.weights()),
-        ))
-
-    def points_view(self) -> El:
-        """The data points layer, rebuilt only when the data changes (the page then skips it when patching)."""
-        def build():
-            points = [(x, y, label, False) for (x, y), label in zip(*self.base, strict=True)]
-            points += [(x, y, label, True) for x, y, label in self.added[self.settings.dataset]]
-            return render_points(points, self.domain)
-        return self.memo("points", (self.data_version, self.settings.dataset), build)
-
+            hidden=memo(render_hidden, s.hidden, s.act, dead, None if ready else [
+                png_data_uri(self.hidden_pixels(k)) for k in range(s.hidden)]),
+            net=memo(render_net, weights=weights, grads=grads, hidden=s.hidden, selected=st.selected,
+                     show_grads=s.show_grads, ready=ready),
+            table=memo(render_buttons, parameter_names(s.hidden), grads if s.show_grads else weights,
+                       s.hidden, grads=s.show_grads, selected=st.selected, ready=ready),
+            panel=None if panel is None else memo(render_panel, panel, ready=ready),
+        )
