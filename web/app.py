@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.chain import ChainWidget
 from web.cost import CostWidget
 from web.graph import GraphWidget
+from web.practice import PracticeWidget
 from web.trainer import TrainerWidget
 from web.widget import Widget
 
@@ -12,6 +13,7 @@ from web.widget import Widget
 FACTORIES: dict[str, type[Widget]] = {
     ChainWidget.key: ChainWidget,
     GraphWidget.key: GraphWidget,
+    PracticeWidget.key: PracticeWidget,
     TrainerWidget.key: TrainerWidget,
     CostWidget.key: CostWidget,
 }

@@ -17,6 +17,10 @@ MOVES = {
     "graph": ([UIEvent("input", "set:w", "2"), UIEvent("input", "set:b", "-1")], {"x": "0.5"}),
     "trainer": ([UIEvent("change", "dataset", "moons"), UIEvent("click", "step")], {"seed": "3"}),
     "cost": ([UIEvent("input", "k", "9")], {"other": "1"}),  # a field it does not have: k to its default
+    # A kind and a seed, an answer typed and checked: the link sets the kind, the seed goes to its default and
+    # the answer goes (a link never fills one).
+    "practice": ([UIEvent("change", "kind", "two"), UIEvent("click", "new"), UIEvent("input", "ans:0", "1"),
+                  UIEvent("click", "check")], {"kind": "neuron"}),
 }
 
 
