@@ -7,6 +7,7 @@ forward pass in place, the only mutation here), the pass clock, the Expression f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -106,16 +107,16 @@ def regrown(state: GraphState) -> GraphState:
                                                  False: drawing(state.scene, False, chars)})
 
 
-def set_input(state: GraphState, name: str, value: float) -> GraphState:
+def set_input(state: GraphState, name: str, value: float, *, exact: bool = False) -> GraphState:
     """Move one slider: forward pass at once; a pass in progress is cancelled, a finished one is redone.
 
     An event for a slider this graph does not have (a late one, sent before a new expression replaced the old)
-    changes nothing.
+    changes nothing. A link's value is `exact`: kept to 6 significant digits, not snapped to the slider's steps.
     """
     slider = next((s for s in state.diagram.sliders if s.name == name), None)
     if slider is None:
         return state
-    state.scene.node(name).data = slider.snap(value)
+    state.scene.node(name).data = float(f"{value:.6g}") if exact else slider.snap(value)
     recompute(state.scene.root)
     p = state.player
     state = replace(state, steps=state.scene.steps())
@@ -188,9 +189,16 @@ def share(state: GraphState) -> dict[str, str]:
     # A learner's expression carries every slider: where a new variable starts depends on the open page.
     fields = {"expr": d.text} if own else {}
     values = state.values()
-    fields.update({name: f"{value:.2f}" for name, value in values.items()
+    fields.update({name: value_text(value) for name, value in values.items()
                    if name != "expr" and (own or value != state.initial[name])})
     return fields
+
+
+def value_text(value: float) -> str:
+    """A slider's value in a link: two decimals on the slider's steps, else the 6 significant digits a link
+    may set it to."""
+    stepped = f"{value:.2f}"
+    return stepped if float(stepped) == value else f"{value:.6g}"
 
 
 def restore(state: GraphState, fields: Mapping[str, str]) -> tuple[GraphState, list[str]]:
@@ -205,7 +213,7 @@ def restore(state: GraphState, fields: Mapping[str, str]) -> tuple[GraphState, l
         if tried.error and tried.diagram is fresh.diagram:
             return state, [link_refused(KEY, tried.error)]
         fresh = tried
-    state = fresh
+    state = widened(fresh, fields)
     notices = []
     sliders = {s.link: s for s in state.diagram.sliders}
     for name, text in fields.items():
@@ -214,5 +222,25 @@ def restore(state: GraphState, fields: Mapping[str, str]) -> tuple[GraphState, l
         if value is None or not slider.lo <= value <= slider.hi:
             notices.append(f"ignored {KEY}.{name}={text[:20]!r}")
         else:
-            state = set_input(state, slider.name, value)
+            state = set_input(state, slider.name, value, exact=True)
     return state, notices
+
+
+WIDEST = 100.0  # a typed expression's slider grows to hold a link's value up to this size
+
+
+def widened(state: GraphState, fields: Mapping[str, str]) -> GraphState:
+    """A typed expression whose link puts a variable beyond −3…3 (the trainer's "Show in the graph" sends a
+    weight as it is) gets that slider's range grown to the next whole number that holds it."""
+    if state.diagram.is_lesson:
+        return state
+    sliders = []
+    for s in state.diagram.sliders:
+        value = parse_number(fields.get(s.link, ""))
+        if value is not None and abs(value) <= WIDEST and not s.lo <= value <= s.hi:
+            reach = float(math.ceil(abs(value)))
+            s = replace(s, lo=min(s.lo, -reach), hi=max(s.hi, reach))
+        sliders.append(s)
+    if tuple(sliders) == state.diagram.sliders:
+        return state
+    return load(state, replace(state.diagram, sliders=tuple(sliders)))
