@@ -585,3 +585,18 @@ def test_prose_numbers_equal_what_the_widget_shows():
 def test_state_is_a_value_of_its_parts():
     s = initial_state()
     assert replace(s, draft="x") != s and scene_of(s.diagram).names == s.scene.names
+
+
+def test_the_lesson_s_values_and_slider_ranges_are_stated_once(monkeypatch):
+    """diagram.LESSON_VALUES and RANGES are the one place: the lesson's graph, its sliders, the values a link need
+    not carry and the typed lesson expression all follow them."""
+    from web.dag import diagram
+
+    monkeypatch.setitem(diagram.LESSON_VALUES, "w", 0.7)
+    monkeypatch.setitem(diagram.RANGES, "ystar", (0.0, 2.0))
+    w = GraphWidget()
+    assert w.state.scene.node("w").data == 0.7
+    assert [(s.name, s.lo, s.hi) for s in w.state.diagram.sliders][-1] == ("y*", 0.0, 2.0)
+    assert w.share_state() == {}
+    typed = diagram.expression_diagram(diagram.LESSON_TEXT)
+    assert scene_of(typed).node("w").data == 0.7 and typed.sliders == w.state.diagram.sliders

@@ -247,11 +247,3 @@ def _widened(lay: Layout, width: float) -> Layout:
     routes = tuple(tuple((x + by, y) for x, y in route) for route in lay.routes)
     return Layout(boxes, routes, lay.layers, width, lay.height)
 
-
-def _grown(box: Box, by: float) -> Box:
-    return Box(box.cx, box.cy, box.width + 2 * by, box.height + 2 * by)
-
-
-def _inside(point: tuple[float, float], box: Box, by: float) -> bool:
-    x, y = point
-    return box.left - by < x < box.right + by and box.top - by < y < box.bottom + by

@@ -13,7 +13,7 @@ LABEL_CHARS = 30  # a label longer than this breaks before its value
 
 def formula(scene: Scene, step: Step) -> str:
     """The step's local derivative as the lesson writes it, in this scene's names."""
-    return local_formula(step.child, step.index, scene.name_of)
+    return local_formula(step.child, step.index, scene.name_of, scene.rules)
 
 
 def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) -> list[str]:
