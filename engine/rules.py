@@ -97,6 +97,11 @@ def logistic_loss(z: float, y: float) -> float:
     return ((1.0 - y) * z if z > 0.0 else -y * z) + math.log1p(math.exp(-abs(z)))
 
 
+def softplus(a: float) -> float:
+    """log(1 + e**a), stable for every float: max(a, 0) + log(1 + e**-|a|) never overflows."""
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a))) if a == a else a
+
+
 def relu(a: float) -> float:
     """max(a, 0); nan stays nan."""
     return max(a, 0.0)
@@ -232,6 +237,10 @@ _TABLE = (
          "((1.0 - {b}) * {a} if {a} > 0.0 else -{b} * {a}) + log1p({e})", (NEG + 1, NEG + 1),
          ("({e} if {a} < 0.0 else 1.0) / (1.0 + {e}) - {b}", "-{a}"), ("σ({a}) − {b}", "−{a}"), "L",
          shared="exp(-{a} if {a} > 0.0 else {a})"),
+    # The compiled form overflows above a = 709 (exp) or below −709 (the derivative): compile.py then reruns
+    # through the stable `softplus` and `sigmoid`.
+    Rule("softplus", 1, "softplus", lambda a, b, n: softplus(a), lambda a, b, y, n: (sigmoid(a),),
+         "log1p(exp({a}))", (0,), ("1.0 / (1.0 + exp(-{a}))",), ("σ({a})",)),
     Rule("sin", 1, "sin", lambda a, b, n: sin(a), lambda a, b, y, n: (cos(a),),
          "sin({a})", (0,), ("cos({a})",), ("cos({a})",)),
     Rule("cos", 1, "cos", lambda a, b, n: cos(a), lambda a, b, y, n: (-sin(a),),

@@ -230,7 +230,7 @@ def test_every_rule_is_reachable_from_value():
     ops = set()
     a, b = Value(0.7), Value(1.3)
     for node in (a + b, a - b, a * b, a / b, a ** 2, -a, a.exp(), a.log(), a.tanh(), a.sigmoid(),
-                 a.relu(), a.sin(), a.cos(), a.bce_with_logits(b)):
+                 a.relu(), a.softplus(), a.sin(), a.cos(), a.bce_with_logits(b)):
         ops.add(node.op)
     assert ops == set(RULES)
 
