@@ -136,8 +136,9 @@ def _diagram(expr: Expr, text: str, start) -> Diagram:
                 count += 1
             node.label = shown[id(node)] = f"v{count}"
     readable = re.sub(r"[A-Za-z_]\w*", lambda m: display_name(m[0]) if m[0] in names else m[0], to_text(expr))
+    # The lesson writes a minus as "−", as every other text of the page does.
     return Diagram(root=root, names=shown, sliders=sliders, readouts=tuple(s.name for s in sliders),
-                   title=f"Computation graph of L = {readable}", text=text)
+                   title=f"Computation graph of L = {readable.replace('-', MINUS)}", text=text)
 
 
 # How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.

@@ -27,6 +27,12 @@ def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) 
     return [line] if len(line) <= LABEL_CHARS and not split else [name, f"= {value}"]
 
 
+def tag_lines(scene: Scene, step: Step, value: str) -> list[str]:
+    """An edge's local derivative kept on the drawing beside its edge: formula = value (a bare number alone)."""
+    text = formula(scene, step)
+    return [text] if parse_number(text) is not None else [f"{text} = {value}"]
+
+
 def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
     """The picture in words, for the SVG's <desc>."""
     values = "; ".join(f"{cap} = {fixed(node.data, 4)}" for cap, node in zip(scene.captions, scene.order,

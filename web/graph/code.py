@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Sequence
 
 from engine import Value
@@ -47,21 +48,37 @@ def _identifier(name: str) -> str:
     return name + "_" if name in CODE_NAMESPACE or keyword.iskeyword(name) else name
 
 
+OWN = "your rule: "  # how web.graph.state.own_table marks a learner's rule in the table's formulas
+
+
 def step_lines(scene: Scene, steps: Sequence[Step]) -> list[str]:
     """The pass as Python: a comment, the seed, then `d_parent += d_child * local` per step (line k + 2 is
-    step k, 0-based)."""
+    step k, 0-based). A step whose op runs the learner's rule pastes that rule, in this graph's names, and says so."""
     names, d = code_names(scene)
     lines = [f"# every {d}<name> starts at 0.0", f"{d}{names[scene.index(scene.root)]} = 1.0"]
     for step in steps:
         child = step.child
-        _, dcode = RULES[child.op].templates(child.arg)
         parents = [names[scene.index(p)] for p in child.parents]
-        local = dcode[step.index].format(a=parents[0], b=parents[1] if len(parents) > 1 else "",
-                                         y=names[scene.index(child)])
+        out = names[scene.index(child)]
+        human = scene.rules[child.op].human[step.index]
+        comment = ""
+        if isinstance(human, str) and human.startswith(OWN):
+            text = human[len(OWN):].replace("{{", "{").replace("}}", "}")
+            local = _renamed(text, {"x": parents[0], "y": parents[-1], "out": out,
+                                    "n": number(child.arg) if child.arg is not None else "n"})
+            comment = f"  # {OWN}{text}"
+        else:
+            _, dcode = RULES[child.op].templates(child.arg)
+            local = dcode[step.index].format(a=parents[0], b=parents[1] if len(parents) > 1 else "", y=out)
         if precedence(local) < ATOM:
             local = f"({local})"
-        lines.append(f"{d}{names[scene.index(step.parent)]} += {d}{names[scene.index(child)]} * {local}")
+        lines.append(f"{d}{names[scene.index(step.parent)]} += {d}{names[scene.index(child)]} * {local}{comment}")
     return lines
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """A rule's text (as the reader wrote it back: names, numbers, operators, calls) in this graph's names."""
+    return re.sub(r"[A-Za-z_]\w*", lambda m: names.get(m[0], m[0]), text)
 
 
 class Compiled:
