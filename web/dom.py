@@ -111,7 +111,9 @@ def patch(mirror: Node, new: El | str, svg: bool) -> Node:
             if name == "checked":  # once clicked, a checkbox no longer follows its attribute: set the property
                 mirror.js.checked = False
         for name, value in after.items():
-            if before.get(name) != value:
+            # A live property is compared with the control itself: the learner may have typed since the last
+            # render, so the tree's old value says nothing about what the field holds now.
+            if before.get(name) != value or name in LIVE_PROPS:
                 set_attr(mirror.js, name, value)
     mirror.el, mirror.kids = new, fresh_kids
     return mirror

@@ -66,7 +66,8 @@ def test_step_asks_first_with_the_edge_highlighted_its_label_hidden_and_step_and
     assert s.quiz.asking == 0 and s.player.applied == 0 and s.player.active == 0
     assert explanation(w) == "Edge 1 of 8, L → d: how much does this edge add to ∂L/∂d?"
     svg = find_all(w.render(), lambda e: e.tag == "svg")[0]
-    assert find_all(svg, lambda e: "active" in (e.attr("class") or "") and e.tag == "path")  # highlighted
+    lit = find_all(svg, lambda e: e.attr("class") == "back active")  # the edge is highlighted
+    assert [(e.attr("data-from"), e.attr("data-to")) for e in lit] == [("L", "d")]
     assert not find_all(svg, lambda e: e.attr("class") == "edge-label")  # no local derivative yet
     assert button(w, "Step").attr("disabled") == "" and button(w, "Animate backward pass").attr("disabled") == ""
     assert button(w, "Check").attr("disabled") is None and button(w, "Skip").attr("disabled") is None

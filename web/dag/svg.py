@@ -71,11 +71,12 @@ def render_svg(pass_: Pass, d: Drawing, title: str, *, prefix: str = "graph", re
             step = steps[k]
             overlay.insert(0, render_leader(box, point_on(lay.routes[scene.edge(step)], 0.5, horizontal)))
             overlay.append(render_label(tag_lines(scene, step, fixed(step.local, 4)), box, None, "edge-tag"))
-    if active is not None and p.active != pass_.hidden:
+    if active is not None:
         route = lay.routes[active_edge]
         back.append(h("path", {"class": "back active", "d": curve(route[::-1], horizontal),
                                "marker-end": f"url(#{tag}-back-active)", "data-from": scene.name_of(active.child),
                                "data-to": scene.name_of(active.parent)}))
+    if active is not None and p.active != pass_.hidden:
         if p.playing and not reduced_motion:
             # The gradient travels from the child (route end) back to the parent (route start).
             cx, cy = point_on(route, 1.0 - p.progress, horizontal)

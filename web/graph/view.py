@@ -148,6 +148,8 @@ def render_predict(state: GraphState, ready: bool) -> El:
           h("label", {"for": "graph-guess"}, "Your prediction"),
           h("input", {"id": "graph-guess", "type": "text", "inputmode": "decimal", "data-on": "guess",
                       "data-keys": "Enter", "value": quiz.guess, "disabled": not ready, "spellcheck": "false",
+                      # changes with every question and try, so the page empties the field for the next answer
+                      "data-try": f"{quiz.asking}-{quiz.tries}-{quiz.asked}",
                       "autocomplete": "off", "aria-describedby": "graph-explain"}),
           h("button", {"type": "button", "data-on": "guess-check", "disabled": not waiting}, "Check"),
           h("button", {"type": "button", "data-on": "guess-skip", "disabled": not waiting}, "Skip")),
