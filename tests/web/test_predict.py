@@ -397,3 +397,15 @@ def test_predict_mode_state_moves_only_through_update():
     s = initial_state()
     t = update(s, UIEvent("click", "predict"))
     assert not s.predict and t.predict and math.isfinite(t.scene.root.data)
+
+
+def test_the_check_s_note_states_the_step_the_check_uses(monkeypatch):
+    from web.graph import check
+
+    monkeypatch.setattr(check, "REL_STEP", 1e-4)
+    w = GraphWidget()
+    click(w, "check")
+    note = by_class(w, "check-note")[-1]
+    assert "h = 10⁻⁴·max(1, |v|)" in note
+    row = check.check(w.state.code, ["w", "x", "b", "y*"])[0]
+    assert row.h == 1e-4

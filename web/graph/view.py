@@ -84,7 +84,7 @@ def render_slider(i: int, slider: Slider, value: float, ready: bool) -> El:
     ident = f"graph-in-{i}"
     return h(
         "div", {"class": "control"},
-        h("label", {"for": ident}, slider.name),
+        h("label", {"for": ident, "title": slider.name}, slider.name),
         h("input", {"id": ident, "type": "range", "data-on": f"set:{slider.name}", "min": slider.lo,
                     "max": slider.hi, "step": slider.step, "value": f"{value:.2f}", "disabled": not ready,
                     "aria-valuetext": f"{slider.name} = {fixed(value, 2)}"}),
