@@ -409,3 +409,18 @@ def test_the_check_s_note_states_the_step_the_check_uses(monkeypatch):
     assert "h = 10⁻⁴·max(1, |v|)" in note
     row = check.check(w.state.code, ["w", "x", "b", "y*"])[0]
     assert row.h == 1e-4
+
+
+@pytest.mark.parametrize("text", ["max*ystar + inf", "power*x - log1p", "d_x*x + zip"])
+def test_show_code_names_variables_as_the_compiled_code_does(text):
+    """One namer (engine.compile.Namer): a variable is called the same in both codes of Show code."""
+    from web.graph.code import code_names
+
+    w = GraphWidget()
+    w.handle(UIEvent("key", "expr", text, key="Enter"))
+    assert not w.state.error
+    names, _ = code_names(w.state.scene)
+    scene = w.state.scene
+    mine = [names[scene.index(scene.node(s.name))] for s in w.state.diagram.sliders]
+    head = w.state.code.gradient.source.split("\n")[0]
+    assert head == f"def forward_backward({', '.join(mine)}):"

@@ -10,12 +10,11 @@
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Sequence
 
 from engine import Value
-from engine.compile import Program, compile_forward, compile_gradient
+from engine.compile import Namer, Program, compile_forward, compile_gradient
 from engine.graph import Step
 from engine.rules import ATOM, CODE_NAMESPACE, RULES, number, precedence
 from web.dag.diagram import CONSTANT, Scene
@@ -26,26 +25,16 @@ GRADIENT_NAME = "forward_backward"
 
 def code_names(scene: Scene) -> tuple[list[str], str]:
     """A Python name per node (a number literal for a constant) and the gradients' prefix (d_, or longer
-    when a variable's name would clash with a gradient's)."""
-    names, taken = [], set()
-    for name, kind, node in zip(scene.names, scene.kinds, scene.order, strict=True):
-        if kind == CONSTANT:
-            names.append(number(node.data))
-            continue
-        name = _identifier(name.replace("*", "_star"))
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        names.append(name)
+    when a variable's name would clash with a gradient's). Names come from engine.compile's Namer, the one namer
+    of generated code, so a variable is called the same in both codes; the pasted templates' names are reserved."""
+    namer = Namer(CODE_NAMESPACE)
+    names = [number(node.data) if kind == CONSTANT else namer.fresh(node.label or name, "v")
+             for name, kind, node in zip(scene.names, scene.kinds, scene.order, strict=True)]
+    taken = {n for n, kind in zip(names, scene.kinds, strict=True) if kind != CONSTANT}
     prefix = "d_"
     while any(prefix + n in taken for n in names):
         prefix = "d" + prefix
     return names, prefix
-
-
-def _identifier(name: str) -> str:
-    """A variable name that shadows nothing the pasted templates call (exp, power, inf, ...): max becomes max_."""
-    return name + "_" if name in CODE_NAMESPACE or keyword.iskeyword(name) else name
 
 
 OWN = "your rule: "  # how web.graph.state.own_table marks a learner's rule in the table's formulas
