@@ -177,7 +177,7 @@ _SUPERSCRIPT = str.maketrans("-−0123456789.", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸�
 
 
 def superscript(text: str) -> str:
-    """Digits, minus signs and a decimal point as superscripts ("-10" -> "⁻¹⁰"); the page's only such table."""
+    """Digits, minus signs and a decimal point as superscripts ("-10" -> "⁻¹⁰")."""
     return str(text).translate(_SUPERSCRIPT)
 
 
@@ -278,13 +278,14 @@ def precedence(expr: str) -> int:
     return best
 
 
-def local_formula(node, index: int, names=None) -> str:
+def local_formula(node, index: int, names=None, rules=RULES) -> str:
     """The lesson's formula for ∂node/∂node.parents[index], e.g. "s(1 − s)" for a sigmoid node.
 
     `names` (a dict or a function from Value to str) names the inputs and the node itself; unnamed ones
-    read as a, b and the rule's own letter (s for sigmoid, t for tanh, y otherwise).
+    read as a, b and the rule's own letter (s for sigmoid, t for tanh, y otherwise). `rules` is the table to
+    read (see graph.backward_steps).
     """
-    rule = RULES[node.op]
+    rule = rules[node.op]
     template = rule.human[index]
     if callable(template):
         template = template(node.arg)
