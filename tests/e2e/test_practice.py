@@ -141,3 +141,43 @@ def test_a_rule_checked_wrong_then_right_and_hostile_text_refused(new_lesson):
     button(page, "Check rule").click()
     expect(verdict).to_contain_text("✗ Wrong at x = 1.3000, y = 0.5000: your rule for ∂out/∂y gives 5.2000")
     log.assert_clean()
+
+
+def test_a_rule_used_in_the_computation_graph_gives_the_pass_its_check_confirms(new_lesson):
+    page, log = new_lesson()
+    rule = field(page, "Local derivative")
+    rule.fill("out - out**2")  # σ′ as s − s², not the engine's s(1 − s)
+    button(page, "Check rule").click()
+    expect(section(page, TURN).locator(".practice-rule-verdict")).to_have_text("✓ Right at all 30 points")
+    button(page, "Use my rule").click()
+    expect(section(page, TURN).locator(".practice-rule-use")).to_have_text(
+        "The Computation graph now uses your rule for sigmoid.")
+    graph = section(page, "Computation graph")
+    for _ in range(4):  # L → d, d → s, d → y*, then s → z: the sigmoid's edge
+        control(page, "Computation graph", "button", "Step").click()
+    expect(graph.locator("#graph-explain")).to_contain_text("local ∂s/∂z = your rule: out - out**2 = 0.2288")
+    control(page, "Computation graph", "button", "Resume").click()  # the play button, after Step
+    # The lesson's neuron at its defaults, worked out here: ∂L/∂w = 2(s − 1)·s(1 − s)·x with s = σ(0.6).
+    s = 1 / (1 + math.exp(-0.6))
+    dz = 2 * (s - 1) * s * (1 - s)
+    expected = {"w": dz * 1.0, "x": dz * 0.5, "b": dz, "y*": -2 * (s - 1)}
+    expect(graph.locator("output.graph-grad")).to_have_text(
+        [f"∂L/∂{k} = {num(expected[k], 4)}".replace("-", MINUS) for k in "wxb"], timeout=PASS_MS)
+    control(page, "Computation graph", "button", "Check with finite differences").click()
+    expect(graph.locator("#graph-check")).to_contain_text("with your rule for sigmoid")
+    read = page.evaluate("""() => ({
+        grads: [...document.querySelectorAll('#graph output.graph-grad')].map(o => o.textContent),
+        rows: [...document.querySelectorAll('#graph-check tbody tr')].map(tr =>
+            [...tr.querySelectorAll('th, td')].map(c => c.textContent)),
+    })""")
+    assert [parse(t.split(" = ")[1]) for t in read["grads"]] == [float(num(expected[k], 4)) for k in "wxb"]
+    assert len(read["rows"]) == 4
+    for name, backprop, finite, _difference in read["rows"]:
+        assert parse(backprop) == parse(finite) == float(num(expected[name], 4))
+    button(page, "Use the built-in rule").click()
+    expect(section(page, TURN).locator(".practice-rule-use")).to_have_text("")
+    control(page, "Computation graph", "button", "Reset").click()
+    for _ in range(4):
+        control(page, "Computation graph", "button", "Step").click()
+    expect(graph.locator("#graph-explain")).to_contain_text("local ∂s/∂z = s(1 − s) = 0.2288")
+    log.assert_clean()
