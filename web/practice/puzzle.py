@@ -164,7 +164,7 @@ def draw(kind: str, seed: int) -> Puzzle:
     while True:
         if kind == "neuron":
             w, x, b = friendly(rng), friendly(rng), friendly(rng)
-            diagram = lesson_diagram(w, x, b, float(rng.choice((0, 1))))
+            diagram = lesson_diagram({"w": w, "x": x, "b": b, "ystar": float(rng.choice((0, 1)))})
             text, keys = diagram.text, {"w": "w", "x": "x", "b": "b", "y*": "ystar"}
         else:
             drawn = _draw_expr(rng, kind)
