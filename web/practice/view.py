@@ -7,6 +7,7 @@ The practice graph is drawn by web.dag.svg, the Computation graph's own drawing 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from web.dag.svg import Pass, render_svg
 from web.dag.words import formula
@@ -65,7 +66,7 @@ def render_graph(p: Practice, reduced_motion: bool) -> El:
     puzzle = p.puzzle
     player = p.player
     if p.hint is not None:  # the hinted edge lit, nothing carried yet
-        player = type(player)(player.total, player.step_ms, True, applied=0, active=p.hint)
+        player = replace(player.reset(), active=p.hint)
     grads = grads_of(p)
     title = f"Practice graph of {puzzle.line}"
     big = any(d.big for d in p.drawings.values())
