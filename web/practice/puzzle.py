@@ -31,6 +31,7 @@ SMALLEST_GRAD = 0.01  # no leaf's gradient nearer 0 than this (0.001 for the oth
 UNARY = (("square", 4), ("sigmoid", 2), ("tanh", 2), ("exp", 1), ("sin", 1), ("cos", 1), ("log", 1),
          ("relu", 1), ("softplus", 1), ("neg", 1))
 BINARY = (("*", 3), ("+", 3), ("-", 2), ("/", 1))
+POSITIVE = ("square", "exp", "sigmoid", "softplus")  # operations whose value is never negative
 FRIENDLY = (-3.0, -2.0, -1.0, 1.0, 2.0, 3.0)
 
 
@@ -109,6 +110,7 @@ def _draw_expr(rng: random.Random, kind: str) -> Expr:
     reuse = rng.randint(1, count - 1) if kind == "two" else -1
     used = [LEAVES[0]]
     cur: Expr = Var(LEAVES[0])
+    last = ""  # the unary operation just applied
     for i in range(count):
         if i == 0 or i == reuse or (len(used) < len(LEAVES) and rng.random() < 0.4):
             if i == reuse:
@@ -118,9 +120,13 @@ def _draw_expr(rng: random.Random, kind: str) -> Expr:
                 other = Var(used[-1])
             op = _weighted(rng, BINARY)
             cur = Bin(op, cur, other) if rng.random() < 0.6 else Bin(op, other, cur)
+            last = ""
         else:
             fn = _weighted(rng, UNARY)
+            if fn == "relu" and last in POSITIVE:
+                fn = "tanh"  # relu of a value that is never negative would do nothing
             cur = Pow(cur, 2.0) if fn == "square" else Neg(cur) if fn == "neg" else Call(fn, cur)
+            last = fn
     return cur
 
 

@@ -89,8 +89,9 @@ def explain(p: Practice) -> str:
     if p.hint is not None:
         step = puzzle.steps[p.hint]
         child, parent = scene.name_of(step.child), scene.name_of(step.parent)
+        upstream = "1 (∂L/∂L)" if step.child is scene.root else f"∂L/∂{child}"
         return (f"Hint: edge {p.hint + 1} of {n}, {child} → {parent}. Its local derivative is ∂{child}/∂{parent} = "
-                f"{formula(scene, step)}; what reaches {parent} along it is ∂L/∂{child} times that. "
+                f"{formula(scene, step)}; what reaches {parent} along it is {upstream} times that. "
                 "Press Hint again for the next edge.")
     if p.player.playing or (p.player.started and not p.player.finished):
         return f"The backward pass: edge {min(p.player.applied + 1, n)} of {n}."
