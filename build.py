@@ -48,7 +48,7 @@ SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbf
 # The hash is PyPI's wheel (the lock's differs: Pyodide repacks its copy); it needs Pyodide's Python to download.
 MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
 PYODIDE_PYTHON = "3.14"
-MOUNT_KEYS = ("graph", "chain", "trainer", "cost", "descent")
+MOUNT_KEYS = ("graph", "chain", "trainer", "cost", "descent", "practice")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 # Netlify- and Cloudflare-style rules for hosts that read a headers file; `serve` reads the same file.

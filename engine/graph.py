@@ -64,11 +64,11 @@ def recompute(root, tally: Tally | None = None) -> None:
         tally.add(applied)
 
 
-def _locals(node) -> tuple:
+def _locals(node, rules=RULES) -> tuple:
     """∂node/∂parent for each parent, from the rule table."""
     parents = node.parents
     b = parents[1].data if len(parents) > 1 else 0.0
-    return RULES[node.op].local(parents[0].data, b, node.data, node.arg)
+    return rules[node.op].local(parents[0].data, b, node.data, node.arg)
 
 
 def backward(root, tally: Tally | None = None) -> None:
@@ -135,10 +135,11 @@ class Step(NamedTuple):
     formula: str          # local derivative as the lesson writes it, e.g. "s(1 − s)"; see rules.local_formula
 
 
-def backward_steps(root) -> list[Step]:
+def backward_steps(root, rules=RULES) -> list[Step]:
     """The steps backward() applies, in its order; replaying them from zero (root.grad = 1) gives every grad.
 
-    Pure: no .grad is changed.
+    Pure: no .grad is changed. `rules` is the table the locals and formulas come from: the engine's, or a copy
+    in which some ops have other `local` and `human` entries (a learner's own rule, shown in the lesson's graph).
     """
     order = topological_order(root)
     grads = {id(node): 0.0 for node in order}
@@ -147,11 +148,11 @@ def backward_steps(root) -> list[Step]:
     for node in reversed(order):
         if node.parents:
             upstream = grads[id(node)]
-            for index, (parent, local) in enumerate(zip(node.parents, _locals(node), strict=True)):
+            for index, (parent, local) in enumerate(zip(node.parents, _locals(node, rules), strict=True)):
                 contribution = local * upstream
                 grads[id(parent)] += contribution
                 steps.append(Step(node, parent, index, local, upstream, contribution,
-                                  local_formula(node, index)))
+                                  local_formula(node, index, rules=rules)))
     return steps
 
 

@@ -97,6 +97,11 @@ def logistic_loss(z: float, y: float) -> float:
     return ((1.0 - y) * z if z > 0.0 else -y * z) + math.log1p(math.exp(-abs(z)))
 
 
+def softplus(a: float) -> float:
+    """log(1 + e**a), stable for every float: max(a, 0) + log(1 + e**-|a|) never overflows."""
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a))) if a == a else a
+
+
 def relu(a: float) -> float:
     """max(a, 0); nan stays nan."""
     return max(a, 0.0)
@@ -171,7 +176,7 @@ _SUPERSCRIPT = str.maketrans("-−0123456789.", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸�
 
 
 def superscript(text: str) -> str:
-    """Digits, minus signs and a decimal point as superscripts ("-10" -> "⁻¹⁰"); the page's only such table."""
+    """Digits, minus signs and a decimal point as superscripts ("-10" -> "⁻¹⁰")."""
     return str(text).translate(_SUPERSCRIPT)
 
 
@@ -231,6 +236,10 @@ _TABLE = (
          "((1.0 - {b}) * {a} if {a} > 0.0 else -{b} * {a}) + log1p({e})", (NEG + 1, NEG + 1),
          ("({e} if {a} < 0.0 else 1.0) / (1.0 + {e}) - {b}", "-{a}"), ("σ({a}) − {b}", "−{a}"), "L",
          shared="exp(-{a} if {a} > 0.0 else {a})"),
+    # The compiled form overflows above a = 709 (exp) or below −709 (the derivative): compile.py then reruns
+    # through the stable `softplus` and `sigmoid`.
+    Rule("softplus", 1, lambda a, b, n: softplus(a), lambda a, b, y, n: (sigmoid(a),),
+         "log1p(exp({a}))", (0,), ("1.0 / (1.0 + exp(-{a}))",), ("σ({a})",)),
     Rule("sin", 1, lambda a, b, n: sin(a), lambda a, b, y, n: (cos(a),),
          "sin({a})", (0,), ("cos({a})",), ("cos({a})",)),
     Rule("cos", 1, lambda a, b, n: cos(a), lambda a, b, y, n: (-sin(a),),
@@ -268,13 +277,14 @@ def precedence(expr: str) -> int:
     return best
 
 
-def local_formula(node, index: int, names=None) -> str:
+def local_formula(node, index: int, names=None, rules=RULES) -> str:
     """The lesson's formula for ∂node/∂node.parents[index], e.g. "s(1 − s)" for a sigmoid node.
 
     `names` (a dict or a function from Value to str) names the inputs and the node itself; unnamed ones
-    read as a, b and the rule's own letter (s for sigmoid, t for tanh, y otherwise).
+    read as a, b and the rule's own letter (s for sigmoid, t for tanh, y otherwise). `rules` is the table to
+    read (see graph.backward_steps).
     """
-    rule = RULES[node.op]
+    rule = rules[node.op]
     template = rule.human[index]
     if callable(template):
         template = template(node.arg)

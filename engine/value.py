@@ -81,6 +81,10 @@ class Value:
             raise TypeError(f"target must be a Value or a number, not {type(target).__name__}")
         return Value._binary("bce_with_logits", self, target)
 
+    def softplus(self) -> "Value":
+        """log(1 + e ** self), stable for any float; its derivative is σ(self)."""
+        return self._unary("softplus")
+
     def relu(self) -> "Value":
         """max(self, 0)."""
         return self._unary("relu")

@@ -6,6 +6,7 @@ from web.chain import ChainWidget
 from web.cost import CostWidget
 from web.descent import DescentWidget
 from web.graph import GraphWidget
+from web.practice import PracticeWidget
 from web.trainer import TrainerWidget
 from web.widget import Widget
 
@@ -13,6 +14,7 @@ from web.widget import Widget
 FACTORIES: dict[str, type[Widget]] = {
     ChainWidget.key: ChainWidget,
     GraphWidget.key: GraphWidget,
+    PracticeWidget.key: PracticeWidget,
     TrainerWidget.key: TrainerWidget,
     CostWidget.key: CostWidget,
     DescentWidget.key: DescentWidget,

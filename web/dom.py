@@ -109,8 +109,12 @@ def patch(mirror: Node, new: El | str, svg: bool) -> Node:
         before, after = dict(old.attrs), dict(new.attrs)
         for name in before.keys() - after.keys():
             mirror.js.removeAttribute(name)
+            if name == "checked":  # once clicked, a checkbox no longer follows its attribute: set the property
+                mirror.js.checked = False
         for name, value in after.items():
-            if before.get(name) != value:
+            # A live property is compared with the control itself: the learner may have typed since the last
+            # render, so the tree's old value says nothing about what the field holds now.
+            if before.get(name) != value or name in LIVE_PROPS:
                 set_attr(mirror.js, name, value)
     mirror.el, mirror.kids = new, fresh_kids
     return mirror
@@ -226,6 +230,11 @@ class Mount:
             self.paint(canvas_id, pixels)
         for element_id in self.widget.take_reveal():
             reveal(js.document.getElementById(element_id))
+        focus = self.widget.take_focus()
+        if focus:
+            element = js.document.getElementById(focus)
+            if not missing(element):
+                element.focus()  # a no-op for the element that has the focus already
         link = self.widget.take_link()
         if link:
             self.page.address.open_link(link)

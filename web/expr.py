@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine import Value
 from engine.rules import ADD, ATOM, MUL, NEG, POW
 
-FUNCTIONS = ("sin", "cos", "tanh", "exp", "log", "sigmoid", "relu")
+FUNCTIONS = ("sin", "cos", "tanh", "exp", "log", "sigmoid", "relu", "softplus")
 MAX_LENGTH = 200
 MAX_DEPTH = 60
 MAX_OPERATIONS = 40
@@ -104,6 +104,8 @@ def _number(node: ast.AST) -> float | None:
 class _Reader:
     """Turns a checked Python expression tree into our tree, counting operations as it goes."""
 
+    functions = FUNCTIONS
+
     def __init__(self) -> None:
         self.operations = 0
 
@@ -140,7 +142,7 @@ class _Reader:
         raise ExprError(self.describe(node))
 
     def name(self, node: ast.Name) -> Var:
-        if node.id in FUNCTIONS:
+        if node.id in self.functions:
             raise ExprError(f"'{node.id}' is a function: call it with brackets, like {node.id}(x)")
         if node.id == OUTPUT_NAME:
             raise ExprError(f"'{OUTPUT_NAME}' is the name of the output; call the variable something else")
@@ -170,10 +172,10 @@ class _Reader:
 
     def call(self, node: ast.Call, depth: int) -> Call:
         if not isinstance(node.func, ast.Name):
-            raise ExprError(f"only these functions can be called: {', '.join(FUNCTIONS)}{_where(node)}")
+            raise ExprError(f"only these functions can be called: {', '.join(self.functions)}{_where(node)}")
         fn = node.func.id
-        if fn not in FUNCTIONS:
-            raise ExprError(f"unknown function '{fn}' — try {', '.join(FUNCTIONS)}")
+        if fn not in self.functions:
+            raise ExprError(f"unknown function '{fn}' — try {', '.join(self.functions)}")
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise ExprError(f"{fn} takes exactly one argument, like {fn}(x){_where(node)}")
         self.count(node)
@@ -213,8 +215,8 @@ KINDS = {
 }
 
 
-def parse(text: str) -> Expr:
-    """Read an expression, or raise ExprError with a message fit for the page."""
+def parse(text: str, *, reader: _Reader | None = None) -> Expr:
+    """Read an expression, or raise ExprError with a message fit for the page (`reader`: see parse_rule)."""
     if not isinstance(text, str):
         raise ExprError("the expression must be text")
     text = text.strip()
@@ -229,10 +231,12 @@ def parse(text: str) -> Expr:
         raise ExprError(f"this is not a valid expression{where}: check brackets and operators") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the expression is nested too deeply") from None
-    result = _Reader().read(tree.body)
+    result = (reader or _Reader()).read(tree.body)
     if "#" in text:  # the reader took no text in quotes, so this '#' starts a comment, which Python skips
         raise ExprError(f"'#' starts a comment, and comments are not part of an expression: remove it and what "
                         f"follows (at character {text.index('#') + 1})")
+    if reader is not None:
+        return result
     names = variables(result)
     if not names:
         raise ExprError("the expression needs at least one variable, such as x")
@@ -256,6 +260,8 @@ def variables(expr: Expr) -> list[str]:
             stack.append(node.arg)
         elif isinstance(node, Pow):
             stack.append(node.base)
+        elif isinstance(node, Power):
+            stack.extend((node.exponent, node.base))
     return seen
 
 
@@ -295,6 +301,8 @@ def to_text(expr: Expr) -> str:
         elif isinstance(node, Pow):
             exponent = f"{node.exponent:g}"
             text, prec = f"{go(node.base, POW + 1)}**{exponent if node.exponent >= 0 else '(' + exponent + ')'}", POW
+        elif isinstance(node, Power):
+            text, prec = f"{go(node.base, POW + 1)}**{go(node.exponent, POW)}", POW
         elif isinstance(node, Neg):
             text, prec = f"-{go(node.arg, NEG + 1)}", NEG
         else:
@@ -303,3 +311,40 @@ def to_text(expr: Expr) -> str:
         return f"({text})" if prec < outer else text
 
     return go(expr, 0)
+
+
+# --- rules: what a learner writes for a local derivative (web.ownrule), read by the same reader ---
+
+@dataclass(frozen=True)
+class Power:
+    """base ** exponent with an expression for the exponent, as in a rule for x**n: `n * x**(n - 1)`. Only a
+    rule has one (parse_rule); the graph's pow takes a number."""
+
+    base: Expr
+    exponent: Expr
+
+
+class _RuleReader(_Reader):
+    """The reader with a fixed set of names and functions, and exponents that may be expressions."""
+
+    def __init__(self, names: tuple[str, ...], functions: tuple[str, ...]) -> None:
+        super().__init__()
+        self.names, self.functions = names, functions
+
+    def name(self, node: ast.Name) -> Var:
+        if node.id in self.functions:
+            raise ExprError(f"'{node.id}' is a function: call it with brackets, like {node.id}(x)")
+        if node.id not in self.names:
+            raise ExprError(f"unknown name '{node.id}': a rule here can use {', '.join(self.names)}{_where(node)}")
+        return Var(node.id)
+
+    def binary(self, node: ast.BinOp, depth: int) -> Expr:
+        if isinstance(node.op, ast.Pow) and _number(node.right) is None:
+            self.count(node)
+            return Power(self.read(node.left, depth + 1), self.read(node.right, depth + 1))
+        return super().binary(node, depth)
+
+
+def parse_rule(text: str, names: tuple[str, ...], functions: tuple[str, ...]) -> Expr | Power:
+    """Read a learner's local derivative: only `names` and `functions` may appear, and a number alone is fine."""
+    return parse(text, reader=_RuleReader(names, functions))

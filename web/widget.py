@@ -68,6 +68,11 @@ class Widget:
         """
         return []
 
+    def take_focus(self) -> str | None:
+        """The id of an element that should take the keyboard focus now (a field that just began to wait for an
+        answer), once each time that changes; None when the focus should stay where it is."""
+        return None
+
     def take_link(self) -> str | None:
         """A link fragment the learner asked to open (e.g. "#graph.expr=..."), once; None when there is none.
 

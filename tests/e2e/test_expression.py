@@ -101,7 +101,7 @@ def test_an_invalid_expression_shows_the_alert_and_keeps_the_previous_graph(less
     field(page).fill("sinh(y) + y.real")
     field(page).press("Enter")
     alert = section(page, GRAPH).get_by_role("alert")
-    expect(alert).to_have_text("unknown function 'sinh' — try sin, cos, tanh, exp, log, sigmoid, relu")
+    expect(alert).to_have_text("unknown function 'sinh' — try sin, cos, tanh, exp, log, sigmoid, relu, softplus")
     expect(field(page)).to_have_attribute("aria-invalid", "true")
     assert section(page, GRAPH).locator("svg.graph-wide").inner_html() == drawing
     field(page).fill("__debug__*y")

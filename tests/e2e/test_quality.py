@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from build import DIST, ROOT, Handler, serve_in_thread
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WIDGETS = ("Computation graph", "Chain rule", "Trainer")
+WIDGETS = ("Computation graph", "Chain rule", "Trainer", "Your turn")
 
 
 def axe_violations(page) -> list[str]:

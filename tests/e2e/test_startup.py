@@ -93,4 +93,5 @@ def test_a_preview_that_does_not_match_its_stamp_is_built_again(new_lesson, brow
         server.server_close()
     assert {mount: state["views"] for mount, state in at_ready.items()} == expected_views()
     assert {mount: state["adopted"] for mount, state in at_ready.items()} == {
-        "chain-mount": True, "graph-mount": False, "cost-mount": True, "trainer-mount": True, "descent-mount": True}
+        "chain-mount": True, "graph-mount": False, "cost-mount": True, "trainer-mount": True, "descent-mount": True,
+        "practice-mount": True}

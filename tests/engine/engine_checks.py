@@ -74,6 +74,7 @@ DOMAINS = {
     "log": lambda a: a > 1e-7,
     "tanh": lambda a: True,
     "sigmoid": lambda a: True,
+    "softplus": lambda a: True,
     "relu": lambda a: abs(a) > 1e-5,
     "sin": lambda a: True,
     "cos": lambda a: True,

@@ -230,7 +230,7 @@ def test_every_rule_is_reachable_from_value():
     ops = set()
     a, b = Value(0.7), Value(1.3)
     for node in (a + b, a - b, a * b, a / b, a ** 2, -a, a.exp(), a.log(), a.tanh(), a.sigmoid(),
-                 a.relu(), a.sin(), a.cos(), a.bce_with_logits(b)):
+                 a.relu(), a.softplus(), a.sin(), a.cos(), a.bce_with_logits(b)):
         ops.add(node.op)
     assert ops == set(RULES)
 
@@ -243,3 +243,22 @@ def test_bce_with_logits_takes_a_number_or_a_value_as_target():
     assert z.grad == -0.5  # σ(0) − 1
     with pytest.raises(TypeError):
         z.bce_with_logits("1")
+
+
+def test_backward_steps_can_take_another_rule_for_an_op_and_leave_the_table_alone():
+    """The Computation graph runs a learner's rule through backward_steps(rules=...); the engine's table, which the
+    trainer and Value.backward use, stays as it is."""
+    from dataclasses import replace
+
+    from engine.rules import RULES
+
+    x = Value(0.6, label="x")
+    L = x.sigmoid() * 3
+    mine = {**RULES, "sigmoid": replace(RULES["sigmoid"], local=lambda a, b, y, n: (0.25,), human=("mine",))}
+    steps = backward_steps(L, mine)
+    assert [(s.child.op, s.local, s.formula) for s in steps if s.child.op == "sigmoid"] == [("sigmoid", 0.25, "mine")]
+    assert sum(s.contribution for s in steps if s.parent is x) == 0.75
+    built_in = next(s for s in backward_steps(L) if s.child.op == "sigmoid")
+    assert built_in.formula == "s(1 − s)" and built_in.local != 0.25
+    L.backward()
+    assert x.grad == 3 * built_in.local

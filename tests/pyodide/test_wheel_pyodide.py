@@ -42,7 +42,7 @@ def test_every_module_has_bytecode_that_pyodides_python_takes_for_its_source(rep
 
 
 def test_the_page_imports_every_module_from_its_bytecode_and_every_widget_starts(report):
-    assert report["widgets"] == ["chain", "graph", "trainer", "cost"]
+    assert report["widgets"] == ["chain", "graph", "practice", "trainer", "cost"]
     assert len(report["loaded_from"]) >= 30
     # zipimport names a module's file after what it ran: the .pyc, or the .py it had to compile
     assert {file for file in report["loaded_from"].values() if not file.endswith(".pyc")} == set()

@@ -532,7 +532,7 @@ def test_a_refused_link_applies_none_of_its_settings_and_says_so_once():
     before = w.render()
     notices = w.restore_state({"expr": "__import__('os').system('x')", "x": "0.50", "q": "1"})
     assert notices == ["ignored graph.expr: only these functions can be called: sin, cos, tanh, exp, log, "
-                       "sigmoid, relu (at character 1); none of the link's graph settings were applied"]
+                       "sigmoid, relu, softplus (at character 1); none of the link's graph settings were applied"]
     assert w.render() == before and alerts(w) == [] and w.state.scene.node("x").data == 1.0
     lesson = GraphWidget()
     assert len(lesson.restore_state({"expr": "__debug__*w", "w": "2.00"})) == 1

@@ -371,7 +371,7 @@ def test_prerender_disables_controls_and_uses_no_style_attributes():
     w = GraphWidget()
     tree = w.render(ready=False)
     controls = find_all(tree, lambda e: e.tag in ("input", "button"))
-    assert len(controls) == 11 and all(c.attr("disabled") == "" for c in controls)
+    assert len(controls) == 13 and all(c.attr("disabled") == "" for c in controls)
     assert not find_all(tree, lambda e: e.attr("style") is not None)
     for drawing in find_all(tree, lambda e: e.tag == "svg"):
         assert [c.tag for c in drawing.children[:2]] == ["title", "desc"] and drawing.attr("role") == "img"
@@ -407,7 +407,7 @@ def test_a_typed_number_is_drawn_as_a_constant_with_no_badge_and_no_slider():
         assert len(const) == 1 and not find_all(const[0], lambda e: e.attr("class") == "badge")
         assert "input" not in const[0].attr("class")
         assert len([n for n in nodes if find_all(n, lambda e: e.attr("class") == "badge")]) == len(nodes) - 1
-    assert [text_of(e) for e in find_all(w.render(), lambda e: e.tag == "label")][1:] == ["a", "b"]
+    assert [text_of(e) for e in find_all(w.render(), lambda e: e.tag == "label")][1:3] == ["a", "b"]
 
 
 # --- numbers: one formatter, no walls of digits ---
@@ -585,3 +585,18 @@ def test_prose_numbers_equal_what_the_widget_shows():
 def test_state_is_a_value_of_its_parts():
     s = initial_state()
     assert replace(s, draft="x") != s and scene_of(s.diagram).names == s.scene.names
+
+
+def test_the_lesson_s_values_and_slider_ranges_are_stated_once(monkeypatch):
+    """diagram.LESSON_VALUES and RANGES are the one place: the lesson's graph, its sliders, the values a link need
+    not carry and the typed lesson expression all follow them."""
+    from web.dag import diagram
+
+    monkeypatch.setitem(diagram.LESSON_VALUES, "w", 0.7)
+    monkeypatch.setitem(diagram.RANGES, "ystar", (0.0, 2.0))
+    w = GraphWidget()
+    assert w.state.scene.node("w").data == 0.7
+    assert [(s.name, s.lo, s.hi) for s in w.state.diagram.sliders][-1] == ("y*", 0.0, 2.0)
+    assert w.share_state() == {}
+    typed = diagram.expression_diagram(diagram.LESSON_TEXT)
+    assert scene_of(typed).node("w").data == 0.7 and typed.sliders == w.state.diagram.sliders

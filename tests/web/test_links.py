@@ -18,6 +18,10 @@ MOVES = {
     "trainer": ([UIEvent("change", "dataset", "moons"), UIEvent("click", "step")], {"seed": "3"}),
     "cost": ([UIEvent("input", "k", "9")], {"other": "1"}),  # a field it does not have: k to its default
     "descent": ([UIEvent("input", "eta", "0.75")], {"eta": "0.33"}),  # off the slider's steps: η to its default
+    # A kind and a seed, an answer typed and checked: the link sets the kind, the seed goes to its default and
+    # the answer goes (a link never fills one).
+    "practice": ([UIEvent("change", "kind", "two"), UIEvent("click", "new"), UIEvent("input", "ans:0", "1"),
+                  UIEvent("click", "check")], {"kind": "neuron"}),
 }
 
 

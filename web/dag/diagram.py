@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine import Value, backward_steps, topological_order
 from engine.graph import Step
-from engine.rules import superscript
+from engine.rules import RULES, superscript
 from web.expr import Expr, ExprError, Var, build, display_name, parse, to_text, variables
 from web.format import MINUS, sci
 
@@ -67,9 +67,15 @@ class Diagram:
         return self.text == LESSON_TEXT
 
 
-def lesson_diagram(w: float = 0.5, x: float = 1.0, b: float = 0.1, y: float = 1.0) -> Diagram:
-    """The lesson's neuron L = (σ(w·x + b) − y*)², with the node names of the lesson text."""
-    wv, xv, bv, yv = Value(w, label="w"), Value(x, label="x"), Value(b, label="b"), Value(y, label="y*")
+def slider_for(link: str) -> Slider:
+    """The slider of the variable written `link` in typed text and links, with its range from RANGES."""
+    return Slider(display_name(link), *RANGES.get(link, DEFAULT_RANGE), STEP, key=link)
+
+
+def lesson_diagram(values: Mapping[str, float] = LESSON_VALUES) -> Diagram:
+    """The lesson's neuron L = (σ(w·x + b) − y*)², with the node names of the lesson text, at `values` (by link
+    name, the lesson's own where one is missing)."""
+    wv, xv, bv, yv = (Value(values.get(k, LESSON_VALUES[k]), label=display_name(k)) for k in LESSON_VALUES)
     p = wv * xv
     z = p + bv
     s = z.sigmoid()
@@ -81,8 +87,7 @@ def lesson_diagram(w: float = 0.5, x: float = 1.0, b: float = 0.1, y: float = 1.
     return Diagram(
         root=loss,
         names={id(node): name for name, node in named.items()},
-        sliders=(Slider("w", -3.0, 3.0, STEP), Slider("x", -3.0, 3.0, STEP), Slider("b", -3.0, 3.0, STEP),
-                 Slider("y*", 0.0, 1.0, STEP, key="ystar")),
+        sliders=tuple(slider_for(k) for k in LESSON_VALUES),
         readouts=("w", "x", "b"),
         title="Computation graph of L = (σ(w·x + b) − y*)²",
         text=LESSON_TEXT,
@@ -108,15 +113,13 @@ def expression_diagram(text: str, values: Mapping[str, float] | None = None) -> 
         return slider.snap(values.get(name, LESSON_VALUES.get(name, DEFAULT_VALUE)))
 
     if expr == LESSON_EXPR:
-        names = ("w", "x", "b", "ystar")
-        sliders = lesson_diagram().sliders
-        return lesson_diagram(*(start(n, s) for n, s in zip(names, sliders, strict=True)))
+        return lesson_diagram({k: start(k, slider_for(k)) for k in LESSON_VALUES})
     return _diagram(expr, text.strip(), start)
 
 
 def _diagram(expr: Expr, text: str, start) -> Diagram:
     names = variables(expr)
-    sliders = tuple(Slider(display_name(n), *RANGES.get(n, DEFAULT_RANGE), STEP, key=n) for n in names)
+    sliders = tuple(slider_for(n) for n in names)
     leaves = {n: Value(start(n, s), label=n) for n, s in zip(names, sliders, strict=True)}
     root = build(expr, leaves)
     shown = {id(leaves[n]): s.name for n, s in zip(names, sliders, strict=True)}
@@ -133,8 +136,9 @@ def _diagram(expr: Expr, text: str, start) -> Diagram:
                 count += 1
             node.label = shown[id(node)] = f"v{count}"
     readable = re.sub(r"[A-Za-z_]\w*", lambda m: display_name(m[0]) if m[0] in names else m[0], to_text(expr))
+    # The lesson writes a minus as "−", as every other text of the page does.
     return Diagram(root=root, names=shown, sliders=sliders, readouts=tuple(s.name for s in sliders),
-                   title=f"Computation graph of L = {readable}", text=text)
+                   title=f"Computation graph of L = {readable.replace('-', MINUS)}", text=text)
 
 
 # How a node's caption reads, by op: "p = w·x". Display only; derivative formulas live in engine.rules.
@@ -154,7 +158,7 @@ def short(value: float) -> str:
 def power_text(n: float) -> str:
     """An exponent after its base: ² for small whole numbers, ^0.5 or ^1.00×10³⁰⁰ otherwise (never long)."""
     if n == int(n) and abs(n) < 1000:
-        return superscript(str(int(n))).replace("-", "⁻")
+        return superscript(str(int(n)))
     return "^" + short(n)
 
 
@@ -168,6 +172,8 @@ class Scene:
     kinds: tuple[str, ...]
     captions: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]  # in (child, argument) order, as backward_steps meets them per child
+    # The rule table the pass and the edge labels use: the engine's, or one where a learner's rule replaces an op's.
+    rules: Mapping = field(default_factory=lambda: RULES)
 
     @property
     def root(self) -> Value:
@@ -191,7 +197,8 @@ class Scene:
 
     def steps(self) -> tuple[Step, ...]:
         """The engine's backward steps at the current values, minus those into constants (they have no gradient)."""
-        return tuple(s for s in backward_steps(self.root) if self.kinds[self.index(s.parent)] != CONSTANT)
+        return tuple(s for s in backward_steps(self.root, self.rules)
+                     if self.kinds[self.index(s.parent)] != CONSTANT)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {id(node): k for k, node in enumerate(self.order)})
@@ -204,8 +211,9 @@ class Scene:
         object.__setattr__(self, "_edge_of", edge_of)
 
 
-def scene_of(diagram: Diagram) -> Scene:
-    """Index a diagram: names (display name, label, number or v<k>), kinds, captions and edges."""
+def scene_of(diagram: Diagram, rules: Mapping | None = None) -> Scene:
+    """Index a diagram: names (display name, label, number or v<k>), kinds, captions and edges; `rules` replaces
+    the engine's rule table for the pass (see Scene.rules)."""
     order = tuple(topological_order(diagram.root))
     index = {id(node): k for k, node in enumerate(order)}
     sliders = {s.name for s in diagram.sliders}
@@ -221,7 +229,7 @@ def scene_of(diagram: Diagram) -> Scene:
         kinds.append(kind)
     edges = tuple((index[id(parent)], k) for k, node in enumerate(order) for parent in node.parents)
     captions = tuple(_caption(node, k, names, kinds, index) for k, node in enumerate(order))
-    return Scene(diagram, order, tuple(names), tuple(kinds), captions, edges)
+    return Scene(diagram, order, tuple(names), tuple(kinds), captions, edges, rules or RULES)
 
 
 def _caption(node: Value, k: int, names: list[str], kinds: list[str], index: dict[int, int]) -> str:

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from web.dag.diagram import Scene
-from web.dag.words import edge_label_lines
+from web.dag.words import edge_label_lines, tag_lines
 from web.format import MINUS
 from web.layout import Box, Layout, layout, point_on
 
@@ -95,6 +95,8 @@ class Drawing:
     band: float  # height of the strip kept free at the top for labels that find no room beside their edge
     wanted: tuple[tuple[int, list[str], list[str]], ...]  # per step: edge, label in one line, label in two
     placed: dict = field(default_factory=dict, compare=False)  # step -> (Box, lines), filled as steps are shown
+    tagged: tuple[list[str], ...] = ()  # per step: its local derivative kept on the drawing, sized for the widest value
+    tags: dict = field(default_factory=dict, compare=False)  # step -> Box, every step's placed when first needed
 
     @property
     def width(self) -> float:
@@ -122,6 +124,21 @@ class Drawing:
             self.placed[k] = (box, lines is two)
         return self.placed[k]
 
+    def tag(self, k: int) -> Box:
+        """Where step k's kept local derivative goes: off every box, its own edge and the other steps' tags (all
+        placed at once, in step order, the first time one is needed); on its edge when no free spot is near."""
+        if not self.tags:
+            taken: list[Box] = []
+            for j, lines in enumerate(self.tagged):
+                e = self.wanted[j][0]
+                box = place_label(self.layout, e, lines, self.horizontal, self.band, taken)
+                if box is None:
+                    width, height = label_size(lines)
+                    box = Box(*point_on(self.layout.routes[e], 0.5, self.horizontal), width, height)
+                taken.append(box)
+                self.tags[j] = box
+        return self.tags[k]
+
 
 def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing:
     """Lay the scene out for one flow direction, with boxes that hold `chars`-character values, and place
@@ -134,6 +151,7 @@ def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing
     steps = scene.steps()
     wanted = tuple((scene.edge(step), edge_label_lines(scene, step, value), edge_label_lines(scene, step, value, True))
                    for step in steps)
+    tagged = tuple(tag_lines(scene, step, value) for step in steps)
     if horizontal:
         big, scale = lay.width > WIDE_ROOM, 1.0
     else:
@@ -158,7 +176,7 @@ def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing
         # Shrunk to the screen's width, and a short drawing to its height as well, where only the floor is sure.
         fit_height = not big and lay.height <= FIT_MAX_HEIGHT
         scale = PHONE_MIN_SCALE if big or fit_height else min(1.0, PHONE_ROOM / lay.width)
-    return Drawing(horizontal, lay, big, scale, max(band, 0.0), wanted, placed)
+    return Drawing(horizontal, lay, big, scale, max(band, 0.0), wanted, placed, tagged)
 
 
 def _lines(d: Drawing, k: int) -> list[str]:
@@ -176,14 +194,15 @@ def edge_samples(lay: Layout, e: int, horizontal: bool, count: int = 24) -> list
     return [point_on(lay.routes[e], i / (count - 1), horizontal) for i in range(count)]
 
 
-def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: float = 0.0) -> Box | None:
+def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: float = 0.0,
+                avoid: list[Box] | tuple[Box, ...] = ()) -> Box | None:
     """The free spot nearest the middle of edge e for a label: inside the drawing below `top`, off every box
-    and its own edge."""
+    (the nodes' and those in `avoid`) and its own edge."""
     width, height = label_size(lines)
     mx, my = point_on(lay.routes[e], 0.5, horizontal)
     hw, hh = width / 2, height / 2
     # Plain tuples: this loop runs for every step of every new graph, so it must stay cheap.
-    near = [(b.left - 4 - hw, b.top - 4 - hh, b.right + 4 + hw, b.bottom + 4 + hh) for b in lay.boxes
+    near = [(b.left - 4 - hw, b.top - 4 - hh, b.right + 4 + hw, b.bottom + 4 + hh) for b in (*lay.boxes, *avoid)
             if abs(b.cx - mx) < b.width / 2 + hw + MAX_DX + 4 and abs(b.cy - my) < b.height / 2 + hh + MAX_DY + 4]
     points = edge_samples(lay, e, horizontal)
     # The edge as short chords, each with its bounding box for a quick rejection: a label may touch none.
@@ -247,11 +266,3 @@ def _widened(lay: Layout, width: float) -> Layout:
     routes = tuple(tuple((x + by, y) for x, y in route) for route in lay.routes)
     return Layout(boxes, routes, lay.layers, width, lay.height)
 
-
-def _grown(box: Box, by: float) -> Box:
-    return Box(box.cx, box.cy, box.width + 2 * by, box.height + 2 * by)
-
-
-def _inside(point: tuple[float, float], box: Box, by: float) -> bool:
-    x, y = point
-    return box.left - by < x < box.right + by and box.top - by < y < box.bottom + by

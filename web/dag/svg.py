@@ -21,7 +21,7 @@ from web.dag.geometry import (
     text_width,
 )
 from web.dag.player import Player
-from web.dag.words import describe, edge_label_lines
+from web.dag.words import describe, edge_label_lines, tag_lines
 from web.format import fixed
 from web.layout import Box, curve, point_on
 from web.tree import El, h
@@ -36,6 +36,8 @@ class Pass:
     steps: tuple[Step, ...]
     player: Player
     grads: list[float | None]
+    hidden: int | None = None  # a step whose local derivative is not shown yet (a question waits for it)
+    shown: tuple[int, ...] = ()  # steps whose local derivative stays on the drawing, besides the active one
 
 
 def label_id(horizontal: bool, prefix: str = "graph") -> str:
@@ -63,11 +65,18 @@ def render_svg(pass_: Pass, d: Drawing, title: str, *, prefix: str = "graph", re
                        "marker-end": f"url(#{tag}-back)"})
             for e in sorted(landed - {active_edge})]
     overlay = []
+    for k in pass_.shown:
+        if k != p.active and k != pass_.hidden:
+            box = d.tag(k)
+            step = steps[k]
+            overlay.insert(0, render_leader(box, point_on(lay.routes[scene.edge(step)], 0.5, horizontal)))
+            overlay.append(render_label(tag_lines(scene, step, fixed(step.local, 4)), box, None, "edge-tag"))
     if active is not None:
         route = lay.routes[active_edge]
         back.append(h("path", {"class": "back active", "d": curve(route[::-1], horizontal),
                                "marker-end": f"url(#{tag}-back-active)", "data-from": scene.name_of(active.child),
                                "data-to": scene.name_of(active.parent)}))
+    if active is not None and p.active != pass_.hidden:
         if p.playing and not reduced_motion:
             # The gradient travels from the child (route end) back to the parent (route start).
             cx, cy = point_on(route, 1.0 - p.progress, horizontal)
@@ -135,9 +144,9 @@ def render_leader(box: Box, at: tuple[float, float]) -> El:
     return h("path", {"class": "leader", "d": f"M{x:.1f},{y:.1f}L{at[0]:.1f},{at[1]:.1f}"})
 
 
-def render_label(lines: list[str], box: Box, ident: str) -> El:
-    """The active edge's label, ∂child/∂parent = formula = value, in its free spot."""
+def render_label(lines: list[str], box: Box, ident: str | None, cls: str = "edge-label") -> El:
+    """The active edge's label, ∂child/∂parent = formula = value, in its free spot (or another edge's kept one)."""
     texts = [h("text", {"x": box.cx, "y": box.top + LABEL_PAD / 2 + 16 + i * LABEL_LINE, "text-anchor": "middle"},
                line) for i, line in enumerate(lines)]
-    return h("g", {"class": "edge-label", "id": ident},
+    return h("g", {"class": cls, "id": ident},
              h("rect", {"x": box.left, "y": box.top, "width": box.width, "height": box.height, "rx": 5}), *texts)

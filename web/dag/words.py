@@ -13,7 +13,7 @@ LABEL_CHARS = 30  # a label longer than this breaks before its value
 
 def formula(scene: Scene, step: Step) -> str:
     """The step's local derivative as the lesson writes it, in this scene's names."""
-    return local_formula(step.child, step.index, scene.name_of)
+    return local_formula(step.child, step.index, scene.name_of, scene.rules)
 
 
 def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) -> list[str]:
@@ -25,6 +25,12 @@ def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) 
         return [name]
     line = f"{name} = {value}"
     return [line] if len(line) <= LABEL_CHARS and not split else [name, f"= {value}"]
+
+
+def tag_lines(scene: Scene, step: Step, value: str) -> list[str]:
+    """An edge's local derivative kept on the drawing beside its edge: formula = value (a bare number alone)."""
+    text = formula(scene, step)
+    return [text] if parse_number(text) is not None else [f"{text} = {value}"]
 
 
 def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:

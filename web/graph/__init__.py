@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from web.dag.diagram import Diagram, Slider, lesson_diagram
 from web.dag.svg import label_id
-from web.graph.state import KEY, GraphState, initial_state, restore, share, tick, update
+from web.graph.state import KEY, GraphState, initial_state, restore, share, tick, update, use_rule
 from web.graph.view import render_graph
 from web.tree import El
 from web.widget import UIEvent, Widget
@@ -26,6 +26,8 @@ class GraphWidget(Widget):
     def __init__(self, diagram: Diagram | None = None):
         self.state: GraphState = initial_state(diagram)
         self.revealed: int | None = None  # the step whose label the page last scrolled into view
+        self.shown_text = self.state.diagram.text  # the expression the other widgets were last told about
+        self.focused: tuple | None = None  # the question (waiting, answered) the field last took the focus for
 
     def handle(self, event: UIEvent) -> None:
         self.state = update(self.state, event, reduced_motion=self.reduced_motion)
@@ -50,6 +52,36 @@ class GraphWidget(Widget):
         if active is None:
             return []
         return [label_id(horizontal) for horizontal, d in self.state.drawings.items() if d.big]
+
+    def take_focus(self) -> str | None:
+        """The field "Your prediction" each time a question starts or ends, so a keyboard learner answers (and
+        asks for the next one with Enter) without hunting for it."""
+        quiz = self.state.quiz
+        now = (quiz.asking, quiz.answered) if self.state.predict else None
+        if now == self.focused:
+            return None
+        self.focused = now
+        return "graph-guess" if now is not None and now != (None, 0) else None
+
+    def take_handoff(self) -> tuple[str, object] | None:
+        """("graph-expression", text) once each time the graph shows another expression: a widget that said its
+        network was shown here can stop saying so."""
+        text = self.state.diagram.text
+        if text == self.shown_text:
+            return None
+        self.shown_text = text
+        return ("graph-expression", text)
+
+    def receive(self, kind: str, payload: object) -> None:
+        """("rule", OwnRule): use the learner's rule for every node of its op, in this graph only; ("rule-off",
+        op): the built-in rule again. A rule is checked again here: only one that passed its check is used."""
+        if kind == "rule":
+            from web.ownrule import OwnRule, check  # "Your turn" hands rules over only after the page has started
+
+            if isinstance(payload, OwnRule) and check(payload).ok:
+                self.state = use_rule(self.state, payload.op, payload)
+        elif kind == "rule-off" and isinstance(payload, str):
+            self.state = use_rule(self.state, payload, None)
 
     def share_state(self) -> dict[str, str]:
         return share(self.state)

@@ -8,11 +8,15 @@ forward passes per variable.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine import recompute
+from web.dag.diagram import Scene
 from web.format import fixed
+from web.graph import words
 from web.graph.code import Compiled
-from web.graph.words import CHECK_NOTE
 from web.tree import El, h
 
 REL_STEP = 1e-5  # h = REL_STEP · max(1, |x|): near the cube root of float precision, best for central differences
@@ -42,10 +46,11 @@ def central_difference(compiled: Compiled, index: int, values: list[float]) -> t
     return (compiled.loss(up) - compiled.loss(down)) / (2 * step), step
 
 
-def check(compiled: Compiled, names: list[str]) -> list[Row]:
-    """A row per variable at the current slider values."""
+def check(compiled: Compiled, names: list[str], grads: Sequence[float] | None = None) -> list[Row]:
+    """A row per variable at the current slider values; the backprop column from the generated backward pass, or
+    from `grads` (the graph's own pass, when a learner's rule is in use)."""
     values = compiled.values()
-    grads = compiled.grads(values)
+    grads = compiled.grads(values) if grads is None else grads
     rows = []
     for k, name in enumerate(names):
         estimate, step = central_difference(compiled, k, values)
@@ -53,7 +58,36 @@ def check(compiled: Compiled, names: list[str]) -> list[Row]:
     return rows
 
 
-def render_check(rows: list[Row]) -> El:
+def agree(row: Row) -> bool:
+    """Backprop and the estimate agree as well as a central difference can (or both are not numbers)."""
+    if math.isnan(row.backprop) and math.isnan(row.estimate):
+        return True
+    return abs(row.difference) <= 1e-4 * max(1.0, abs(row.backprop), abs(row.estimate))
+
+
+def kinks(scene: Scene, compiled: Compiled, rows: list[Row]) -> list[str]:
+    """A sentence for each relu whose input the check's nudges carry across 0, for the rows that disagree: there
+    the graph has no single slope, backprop takes the rule's value and the finite difference averages both sides."""
+    relus = [node for node in scene.order if node.op == "relu"]
+    found: dict[int, str] = {}
+    for k, row in enumerate(rows):
+        if agree(row) or not relus:
+            continue
+        param = compiled.params[k]
+        signs = []
+        for value in (row.value - row.h, row.value + row.h):
+            param.data = value
+            recompute(scene.root)
+            signs.append([node.parents[0].data > 0.0 for node in relus])
+        param.data = row.value
+        recompute(scene.root)
+        for node, below, above in zip(relus, *signs, strict=True):
+            if below != above and id(node) not in found:
+                found[id(node)] = words.kink(scene, node, row.name)
+    return list(found.values())
+
+
+def render_check(rows: list[Row], notes: Sequence[str] = ()) -> El:
     """The table: variable, backprop gradient, central-difference estimate, their difference."""
     head = h("tr", {}, *[h("th", {"scope": "col"}, text)
                          for text in ("Variable", "Backprop", "Finite difference", "Difference")])
@@ -68,5 +102,6 @@ def render_check(rows: list[Row]) -> El:
         h("table", {},
           h("caption", {}, "∂L/∂v by backprop and by finite differences"),
           h("thead", {}, head), h("tbody", {}, *body)),
-        h("p", {"class": "check-note"}, CHECK_NOTE),
+        *[h("p", {"class": "check-note check-kink"}, note) for note in notes],
+        h("p", {"class": "check-note"}, words.check_note(REL_STEP)),
     )

@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-import keyword
+import re
 from collections.abc import Sequence
 
 from engine import Value
-from engine.compile import Program, compile_forward, compile_gradient
+from engine.compile import Namer, Program, compile_forward, compile_gradient
 from engine.graph import Step
 from engine.rules import ATOM, CODE_NAMESPACE, RULES, number, precedence
 from web.dag.diagram import CONSTANT, Scene
@@ -25,43 +25,49 @@ GRADIENT_NAME = "forward_backward"
 
 def code_names(scene: Scene) -> tuple[list[str], str]:
     """A Python name per node (a number literal for a constant) and the gradients' prefix (d_, or longer
-    when a variable's name would clash with a gradient's)."""
-    names, taken = [], set()
-    for name, kind, node in zip(scene.names, scene.kinds, scene.order, strict=True):
-        if kind == CONSTANT:
-            names.append(number(node.data))
-            continue
-        name = _identifier(name.replace("*", "_star"))
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        names.append(name)
+    when a variable's name would clash with a gradient's). Names come from engine.compile's Namer, the one namer
+    of generated code, so a variable is called the same in both codes; the pasted templates' names are reserved."""
+    namer = Namer(CODE_NAMESPACE)
+    names = [number(node.data) if kind == CONSTANT else namer.fresh(node.label or name, "v")
+             for name, kind, node in zip(scene.names, scene.kinds, scene.order, strict=True)]
+    taken = {n for n, kind in zip(names, scene.kinds, strict=True) if kind != CONSTANT}
     prefix = "d_"
     while any(prefix + n in taken for n in names):
         prefix = "d" + prefix
     return names, prefix
 
 
-def _identifier(name: str) -> str:
-    """A variable name that shadows nothing the pasted templates call (exp, power, inf, ...): max becomes max_."""
-    return name + "_" if name in CODE_NAMESPACE or keyword.iskeyword(name) else name
+OWN = "your rule: "  # how web.graph.state.own_table marks a learner's rule in the table's formulas
 
 
 def step_lines(scene: Scene, steps: Sequence[Step]) -> list[str]:
     """The pass as Python: a comment, the seed, then `d_parent += d_child * local` per step (line k + 2 is
-    step k, 0-based)."""
+    step k, 0-based). A step whose op runs the learner's rule pastes that rule, in this graph's names, and says so."""
     names, d = code_names(scene)
     lines = [f"# every {d}<name> starts at 0.0", f"{d}{names[scene.index(scene.root)]} = 1.0"]
     for step in steps:
         child = step.child
-        _, dcode = RULES[child.op].templates(child.arg)
         parents = [names[scene.index(p)] for p in child.parents]
-        local = dcode[step.index].format(a=parents[0], b=parents[1] if len(parents) > 1 else "",
-                                         y=names[scene.index(child)])
+        out = names[scene.index(child)]
+        human = scene.rules[child.op].human[step.index]
+        comment = ""
+        if isinstance(human, str) and human.startswith(OWN):
+            text = human[len(OWN):].replace("{{", "{").replace("}}", "}")
+            local = _renamed(text, {"x": parents[0], "y": parents[-1], "out": out,
+                                    "n": number(child.arg) if child.arg is not None else "n"})
+            comment = f"  # {OWN}{text}"
+        else:
+            _, dcode = RULES[child.op].templates(child.arg)
+            local = dcode[step.index].format(a=parents[0], b=parents[1] if len(parents) > 1 else "", y=out)
         if precedence(local) < ATOM:
             local = f"({local})"
-        lines.append(f"{d}{names[scene.index(step.parent)]} += {d}{names[scene.index(child)]} * {local}")
+        lines.append(f"{d}{names[scene.index(step.parent)]} += {d}{names[scene.index(child)]} * {local}{comment}")
     return lines
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """A rule's text (as the reader wrote it back: names, numbers, operators, calls) in this graph's names."""
+    return re.sub(r"[A-Za-z_]\w*", lambda m: names.get(m[0], m[0]), text)
 
 
 class Compiled:

@@ -6,11 +6,13 @@ web.dag.geometry and its sentences from web.graph.words.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from web.dag.diagram import Slider
 from web.dag.svg import Pass, render_svg
 from web.format import fixed
 from web.graph import words
-from web.graph.check import check, render_check
+from web.graph.check import check, kinks, render_check
 from web.graph.code import render_code, step_lines
 from web.graph.state import GraphState
 from web.tree import El, h
@@ -23,6 +25,11 @@ def render_graph(state: GraphState, *, ready: bool = True, reduced_motion: bool 
     rows = -(-len(state.diagram.sliders) // STRIP_COLUMNS)
     big = any(d.big for d in state.drawings.values())
     grads = state.grads()
+    quiz = state.quiz
+    asking = quiz.asking if state.predict else None
+    # Labels besides the active edge's: every edge's, or in predict mode those whose question was answered.
+    shown = (tuple(range(quiz.answered if state.predict else len(state.steps))) if state.show_all else ())
+    drawn = Pass(state.scene, state.steps, state.player, grads, hidden=asking, shown=shown)
     return h(
         "div", {"class": f"graph-widget graph-rows-{rows}"},
         render_expression(state.draft, state.error, ready),
@@ -31,20 +38,26 @@ def render_graph(state: GraphState, *, ready: bool = True, reduced_motion: bool 
         h("div", {"class": "graph-strip"},
           h("div", {"class": "controls graph-sliders"},
             *[render_slider(i, s, state.scene.node(s.name).data, ready) for i, s in enumerate(state.diagram.sliders)]),
-          render_buttons(words.play_name(state.player), state.player.playing, ready)),
+          # While a question waits the play button keeps the name it had before it was asked.
+          render_buttons(words.play_name(state.player if asking is None else replace(state.player, active=None)),
+                         state.player.playing, ready, asking is not None)),
         render_readouts(state, grads),
+        render_domain(state),
+        render_options(state, ready),
         h("div", {"class": "graph-figure" + (" graph-scrolls" if big else ""),
                   **({"tabindex": "0", "role": "group", "data-scrollbox": "",
                       "aria-label": "Graph drawing, scrolls: the active edge is kept in view"} if big else {})},
-          *[render_svg(Pass(state.scene, state.steps, state.player, grads), d, state.diagram.title,
-                       reduced_motion=reduced_motion) for d in (state.drawings[True], state.drawings[False])]),
+          *[render_svg(drawn, d, state.diagram.title, reduced_motion=reduced_motion)
+            for d in (state.drawings[True], state.drawings[False])]),
         h("p", {"class": "graph-scroll-cue"}, "The graph is larger than its box: scroll it, or let the pass "
           "bring each edge into view.") if big else None,
         h("p", {"class": "graph-legend"},
           h("span", {"class": "key-fwd"}, words.LEGEND[0]), " · ",
           h("span", {"class": "key-grad"}, words.LEGEND[1]), " · ", words.LEGEND[2]),
         h("p", {"class": "graph-explain", "id": "graph-explain", "aria-live": "polite"},
-          words.message(state.scene, state.steps, state.player, state.notice, readout_texts(state, grads)[1:])),
+          words.message(state.scene, state.steps, state.player, state.notice, readout_texts(state, grads)[1:],
+                        asking)),
+        render_predict(state, ready) if state.predict else None,
         render_tools(state, ready),
     )
 
@@ -71,7 +84,7 @@ def render_slider(i: int, slider: Slider, value: float, ready: bool) -> El:
     ident = f"graph-in-{i}"
     return h(
         "div", {"class": "control"},
-        h("label", {"for": ident}, slider.name),
+        h("label", {"for": ident, "title": slider.name}, slider.name),
         h("input", {"id": ident, "type": "range", "data-on": f"set:{slider.name}", "min": slider.lo,
                     "max": slider.hi, "step": slider.step, "value": f"{value:.2f}", "disabled": not ready,
                     "aria-valuetext": f"{slider.name} = {fixed(value, 2)}"}),
@@ -79,13 +92,13 @@ def render_slider(i: int, slider: Slider, value: float, ready: bool) -> El:
     )
 
 
-def render_buttons(play: str, playing: bool, ready: bool) -> El:
-    """Play (named for what it does now), Step and Reset."""
+def render_buttons(play: str, playing: bool, ready: bool, waiting: bool = False) -> El:
+    """Play (named for what it does now), Step and Reset; play and Step wait while a question does."""
     return h(
         "div", {"class": "graph-buttons"},
-        h("button", {"type": "button", "data-on": "animate", "disabled": not ready,
+        h("button", {"type": "button", "data-on": "animate", "disabled": not ready or waiting,
                      "class": "graph-play" + (" playing" if playing else "")}, play),
-        h("button", {"type": "button", "data-on": "step", "disabled": not ready}, "Step"),
+        h("button", {"type": "button", "data-on": "step", "disabled": not ready or waiting}, "Step"),
         h("button", {"type": "button", "data-on": "reset", "disabled": not ready}, "Reset"),
     )
 
@@ -106,6 +119,45 @@ def render_readouts(state: GraphState, grads: list[float | None]) -> El:
              *[h("output", {"class": "graph-grad", "aria-live": "off"}, text) for text in rest])
 
 
+def render_domain(state: GraphState) -> El | None:
+    """Why L is not a number, when it is not: the first operation whose input lies outside its domain."""
+    text = words.domain(state.scene)
+    return h("p", {"class": "graph-domain"}, text) if text else None
+
+
+def render_options(state: GraphState, ready: bool) -> El:
+    """The two ways of reading the pass: answer each step first, and keep every edge's local derivative shown."""
+    return h(
+        "div", {"class": "graph-options"},
+        *[h("label", {"class": "graph-option"},
+            h("input", {"type": "checkbox", "data-on": on, "checked": checked, "disabled": not ready}), text)
+          for on, checked, text in (("predict", state.predict, words.PREDICT_LABEL),
+                                    ("show-all", state.show_all, words.SHOW_ALL_LABEL))],
+    )
+
+
+def render_predict(state: GraphState, ready: bool) -> El:
+    """Predict each step: the field, Check and Skip (for the question the explanation above asks), the verdict
+    (a status: heard once) and the pass's score."""
+    quiz = state.quiz
+    waiting = ready and quiz.asking is not None
+    return h(
+        "div", {"class": "graph-predict"},
+        h("p", {"class": "graph-predict-intro"}, words.PREDICT_INTRO),
+        h("div", {"class": "graph-predict-row"},
+          h("label", {"for": "graph-guess"}, "Your prediction"),
+          h("input", {"id": "graph-guess", "type": "text", "inputmode": "decimal", "data-on": "guess",
+                      "data-keys": "Enter", "value": quiz.guess, "disabled": not ready, "spellcheck": "false",
+                      # changes with every question and try, so the page empties the field for the next answer
+                      "data-try": f"{quiz.asking}-{quiz.tries}-{quiz.asked}",
+                      "autocomplete": "off", "aria-describedby": "graph-explain"}),
+          h("button", {"type": "button", "data-on": "guess-check", "disabled": not waiting}, "Check"),
+          h("button", {"type": "button", "data-on": "guess-skip", "disabled": not waiting}, "Skip")),
+        h("p", {"class": "graph-verdict", "role": "status"}, quiz.verdict),
+        h("p", {"class": "graph-score"}, words.score(quiz.right, quiz.asked)),
+    )
+
+
 def render_tools(state: GraphState, ready: bool) -> El:
     """The two buttons that look under the hood, and what they show."""
     return h(
@@ -119,8 +171,25 @@ def render_tools(state: GraphState, ready: bool) -> El:
                        "aria-controls": "graph-check" if state.show_check else None},
             "Check with finite differences")),
         render_code_panel(state, ready) if state.show_code else None,
-        render_check(check(state.code, [s.name for s in state.diagram.sliders])) if state.show_check else None,
+        render_check_panel(state) if state.show_check else None,
     )
+
+
+def render_check_panel(state: GraphState) -> El:
+    """The finite-difference table, with a word where backprop and the estimate may rightly disagree (a kink), for
+    a learner's rule in use, and for read-outs that still wait for the pass being stepped."""
+    scene, names = state.scene, [s.name for s in state.diagram.sliders]
+    own = None
+    if state.own:  # the graph's own pass, which uses the learner's rule (the generated code uses the engine's)
+        finished = replace(state, player=replace(state.player, applied=len(state.steps))).grads()
+        own = [finished[scene.index(scene.node(name))] or 0.0 for name in names]
+    rows = check(state.code, names, own)
+    notes = kinks(scene, state.code, rows)
+    if state.own:
+        notes.append(words.OWN_CHECK.format(ops=", ".join(sorted(state.own))))
+    if any(words.NOT_YET in text for text in readout_texts(state, state.grads())):
+        notes.append(words.PENDING_CHECK)
+    return render_check(rows, notes)
 
 
 def render_code_panel(state: GraphState, ready: bool) -> El:

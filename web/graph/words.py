@@ -6,8 +6,12 @@ always agree on how a number looks.
 
 from __future__ import annotations
 
+import math
+import re
+
 from engine.graph import Step
-from web.dag.diagram import Scene
+from engine.rules import RULES, superscript
+from web.dag.diagram import CONSTANT, Scene
 from web.dag.player import Player
 from web.dag.words import formula
 from web.expr import FUNCTIONS
@@ -62,16 +66,21 @@ NOTICES = {
 }
 
 
-def message(scene: Scene, steps: tuple[Step, ...], player: Player, notice: str, readouts: list[str]) -> str:
-    """The explanation panel: changes once per step (never per frame), so a screen reader hears each once."""
+def message(scene: Scene, steps: tuple[Step, ...], player: Player, notice: str, readouts: list[str],
+            asking: int | None = None) -> str:
+    """The explanation panel: changes once per step (never per frame), so a screen reader hears each once. While
+    a question waits it asks it, and shows none of the step's numbers."""
+    if asking is not None:
+        return question(scene, steps, asking)
     if notice in NOTICES:
         return NOTICES[notice]
     if player.active is not None:
         return explain(scene, steps, player.active)
     if player.finished and player.started:
         return (f"Backward pass complete: {', '.join(readouts)}. Move a slider and the gradients follow at once.")
+    along = "along its one edge" if len(steps) == 1 else f"along all {len(steps)} edges"
     return (f"Press “Animate backward pass” to watch the gradient flow back from {scene.name_of(scene.root)} "
-            f"along all {len(steps)} edges, or “Step” to advance one edge at a time.")
+            f"{along}, or “Step” to advance one edge at a time.")
 
 
 STEPS_INTRO = ("The backward pass as Python, one line per edge in the order the animation plays it: each line "
@@ -113,11 +122,129 @@ def optimized_note(scene: Scene, step: Step | None, k: int | None, lines: tuple[
             f"used, in line{'s' if len(lines) > 1 else ''} {numbers}.")
 
 
-CHECK_NOTE = ("The finite difference is (L(v + h) − L(v − h)) / 2h with h = 10⁻⁵·max(1, |v|): two runs of the "
-              "generated forward pass per variable. Backprop is one run of the generated backward pass; the "
-              "difference is backprop minus the estimate.")
+def check_note(rel_step: float) -> str:
+    """How the check's two columns are made, with the step it nudges by (web.graph.check.REL_STEP)."""
+    power = superscript(str(round(math.log10(rel_step))))
+    return (f"The finite difference is (L(v + h) − L(v − h)) / 2h with h = 10{power}·max(1, |v|): two runs of the "
+            "generated forward pass per variable. Backprop is one run of the generated backward pass; the "
+            "difference is backprop minus the estimate.")
+
+
+OWN_CHECK = ("Backprop here is the graph’s own pass, with your rule for {ops}: if your rule were wrong, the "
+             "difference would show it.")
+PENDING_CHECK = ("The read-outs above keep “—” until the pass you are stepping through reaches each variable: "
+                 "this table ran a pass of its own.")
+
+
+def kink(scene: Scene, node, variable: str) -> str:
+    """Why backprop and the finite difference disagree where a relu's input is 0."""
+    a = scene.name_of(node.parents[0])
+    local = fixed(RULES["relu"].local(node.parents[0].data, 0.0, node.data, None)[0], 4)
+    return (f"{scene.captions[scene.index(node)]} is at its kink: {a} = {fixed(node.parents[0].data, 4)}, where "
+            f"the slope jumps from 0 to 1, so there is no single slope there. Backprop takes the rule’s value at "
+            f"that point, {local}; the finite difference for {variable} steps to both sides of the kink and "
+            "averages their slopes.")
+
+
+DOMAIN = {
+    "log": "log takes only numbers above 0",
+    "pow": "a fractional power takes only numbers ≥ 0",
+    "div": "0/0 has no value",
+}
+
+
+def domain(scene: Scene) -> str:
+    """Why L is not a number (NaN), naming the first operation whose input is outside its domain; "" otherwise."""
+    root = scene.root
+    if not math.isnan(root.data):
+        return ""
+    for node in scene.order:
+        if node.parents and math.isnan(node.data) and not any(math.isnan(p.data) for p in node.parents):
+            caption, a = scene.captions[scene.index(node)], node.parents[0]
+            where = f"{scene.name_of(a)} = {fixed(a.data, 4)}"
+            why = DOMAIN.get(node.op)
+            if why and node.op != "div":
+                return (f"{scene.name_of(root)} = NaN (not a number): {where} is outside the domain of {caption}, "
+                        f"since {why}.")
+            values = ", ".join(f"{scene.name_of(p)} = {fixed(p.data, 4)}" for p in node.parents)
+            return (f"{scene.name_of(root)} = NaN (not a number): {caption} has no value at {values}"
+                    + (f" ({why})." if why else "."))
+    return f"{scene.name_of(root)} = NaN (not a number): an input is not a number."
 
 
 def link_refused(key: str, error: str) -> str:
     """The one notice for a link whose expression was refused: nothing of it was applied."""
     return f"ignored {key}.expr: {error}; none of the link's {key} settings were applied"
+
+
+# --- Predict each step ---
+
+PREDICT_LABEL = "Predict each step"
+SHOW_ALL_LABEL = "Show all local derivatives"
+PREDICT_INTRO = ("Before each edge is applied, say how much it adds to its parent’s gradient: upstream × local. "
+                 "Right within 0.5% (or 0.0005) counts.")
+CANCELLED = {
+    "slider": "Question cancelled: a slider moved, so the numbers changed. Press “Step” to be asked again.",
+    "expr": "Question cancelled: the expression changed. Press “Step” to be asked about the new graph.",
+    "rule": "Question cancelled: the rule in use changed. Press “Step” to be asked again.",
+}
+
+
+def question(scene: Scene, steps: tuple[Step, ...], k: int) -> str:
+    """The question for step k, in the step caption's words."""
+    step = steps[k]
+    child, parent, root = scene.name_of(step.child), scene.name_of(step.parent), scene.name_of(scene.root)
+    return f"Edge {k + 1} of {len(steps)}, {child} → {parent}: how much does this edge add to ∂{root}/∂{parent}?"
+
+
+def working(step: Step) -> str:
+    """upstream × local = contribution, as the page writes numbers."""
+    return f"{fixed(step.upstream, 4)} × {fixed(step.local, 4)} = {fixed(step.contribution, 4)}"
+
+
+def right(step: Step) -> str:
+    return f"Right: {working(step)}"
+
+
+def answer(step: Step, skipped: bool) -> str:
+    """The answer with its working, after a second wrong answer or a skip."""
+    return f"{'Skipped' if skipped else 'Not right either'}. The answer: {working(step)}."
+
+
+def unreadable(text: str) -> str:
+    shown = text.strip()[:20]
+    return (f"“{shown}” is not a number: type one, such as −0.25." if shown
+            else "Type a number first, such as −0.25, or press “Skip”.")
+
+
+def _mentions(formula: str, name: str) -> bool:
+    return re.search(rf"(?<![\w*]){re.escape(name)}(?![\w*])", formula) is not None
+
+
+def hint(scene: Scene, step: Step) -> str:
+    """After one wrong answer: the upstream gradient with its number and the local derivative's formula with the
+    values it needs, never the local derivative's value nor the answer. A constant local derivative is called one."""
+    child, parent, root = scene.name_of(step.child), scene.name_of(step.parent), scene.name_of(scene.root)
+    node = step.child
+    upstream = f"Not yet. Upstream ∂{root}/∂{child} = {fixed(step.upstream, 4)}."
+    caption = scene.captions[scene.index(node)]
+    respect = f" with respect to {parent}" if len(node.parents) > 1 else ""
+    text = formula(scene, step)
+    if parse_number(text) is not None:
+        return (f"{upstream} The local derivative of {caption}{respect} is a constant: the same number whatever the "
+                f"values. How much does {child} move when {parent} grows by 1?")
+    if scene.rules[node.op] is not RULES[node.op]:  # the learner's own rule, in its own names x, y and out
+        symbols = [*zip(("x", "y"), node.parents, strict=False), ("out", node)]
+    else:
+        symbols = [(scene.name_of(v), v) for v in (*node.parents, node) if scene.kinds[scene.index(v)] != CONSTANT]
+    values, seen = [], set()
+    for name, value in symbols:
+        if name not in seen and _mentions(text, name):
+            seen.add(name)
+            values.append(f"{name} = {fixed(value.data, 4)}")
+    given = f", with {' and '.join(values)}" if values else ""
+    return f"{upstream} The local derivative of {caption}{respect} is {text}{given}."
+
+
+def score(right_first: int, asked: int) -> str:
+    return f"Right first time: {right_first} of {asked}"
