@@ -22,13 +22,11 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
 from web.cost import network  # noqa: E402
-from web.cost.measure import RUN_ORDER, RUNNERS, Result  # noqa: E402
+from web.cost.measure import RUN_ORDER, RUNNERS, Result, label  # noqa: E402
 
 KS = (1, 2, 4, 8, 16, 32, 64)
-NAMES = {"pass": "one forward pass", "reverse": "reverse mode", "forward": "forward mode",
-         "finite": "finite differences"}
 
-# Runs this file inside Pyodide under Node: copies engine/ and web/ into its file system first.
+# Runs this file inside Pyodide under Node: copies engine/, web/ and the package it measures into its file system.
 NODE_SCRIPT = """
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +35,7 @@ const [pyodideDir, repo, rounds] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({ indexURL: pyodideDir + "/" });
 const home = "/home/pyodide";
-for (const dir of ["engine", "web", "bench"]) {
+for (const dir of ["engine", "web", "web/cost", "bench"]) {
   pyodide.FS.mkdirTree(`${home}/${dir}`);
   for (const name of readdirSync(join(repo, dir)).filter((n) => n.endsWith(".py"))) {
     pyodide.FS.writeFile(`${home}/${dir}/${name}`, readFileSync(join(repo, dir, name)));
@@ -89,7 +87,7 @@ def measure(rounds: int) -> dict:
 def markdown(report: dict) -> str:
     """The table as bench/README.md shows it."""
     lines = [f"Python {report['python']} ({report['platform']})", "",
-             "| k | n | " + " | ".join(f"{NAMES[m]} ms (× pass)" for m in ("pass", "reverse", "forward", "finite"))
+             "| k | n | " + " | ".join(f"{label(m)} ms (× pass)" for m in ("pass", "reverse", "forward", "finite"))
              + " | pass p95 ms |",
              "|---:|---:|" + "---:|" * 5]
     for k, row in report["table"].items():
@@ -157,8 +155,8 @@ def run_browser(rounds: int) -> dict:
 
 def browser_markdown(table: dict) -> str:
     """The browser run as a table: the widget's own times (medians) and the longest task seen at each k."""
-    lines = ["| k | n | one forward pass ms | reverse mode ms | forward mode ms | finite differences ms | "
-             "all done after s | longest task ms |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| k | n | " + " | ".join(f"{label(m)} ms" for m in ("pass", "reverse", "forward", "finite"))
+             + " | all done after s | longest task ms |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for k, row in table.items():
         cells = " | ".join(f"{row[m]:.3g}" for m in ("pass", "reverse", "forward", "finite"))
         lines.append(f"| {k} | {network.parameter_count(k)} | {cells} | {row['seconds']:.2f} | "

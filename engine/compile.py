@@ -119,10 +119,16 @@ def _exec(source: str, name: str, safe: bool):
     return namespace[name]
 
 
-class _Namer:
-    """Unique Python identifiers from node labels."""
+class Namer:
+    """Unique Python identifiers from node labels: the one namer of generated code (the compiler's, and the lines
+    the Computation graph's "Show code" writes), so a variable has one name in both.
 
-    def __init__(self, reserved):
+    A label that is a fresh ASCII identifier is kept; otherwise it is spelled as one (y* as y_star, x' as
+    x_prime) and, if that is taken (a keyword, a name generated code calls, one in `reserved`, or an earlier
+    node's), numbered: max becomes max_2.
+    """
+
+    def __init__(self, reserved=()):
         self.used = set(reserved) | set(keyword.kwlist) | {"zip", "out", "append", "loss_sum"}
         self.used |= {f"{kind}_{op}" for kind in "FD" for op in RULES}  # the IEEE fallback's names
         self.counts = {}
@@ -169,7 +175,7 @@ class _Plan:
             raise ValueError("inputs and params must be leaves")
         if len({id(leaf) for leaf in leaves}) != len(leaves):
             raise ValueError("a leaf may appear only once among inputs and params")
-        self.namer = _Namer(set(CODE_NAMESPACE) | {name} | {col for col, _, _ in self.columns})
+        self.namer = Namer(set(CODE_NAMESPACE) | {name} | {col for col, _, _ in self.columns})
         self.names = {}
         for leaf in leaves:
             self.names[id(leaf)] = self.namer.fresh(leaf.label, "v")

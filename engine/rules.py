@@ -116,7 +116,6 @@ class Rule:
 
     op: str                          # the node's .op
     arity: int                       # 1 or 2 Value inputs
-    symbol: str                      # how the lesson draws the node
     forward: Callable[..., float]    # (a, b, n) -> y, IEEE: never raises for numeric reasons
     local: Callable[..., tuple]      # (a, b, y, n) -> (∂y/∂a,) or (∂y/∂a, ∂y/∂b)
     code: Template                   # forward expression for the compiler (may raise; see compile.py)
@@ -197,44 +196,44 @@ def _pow_local(a: float, b: float, y: float, n: float) -> tuple[float]:
 
 _ONE = "1.0"
 _TABLE = (
-    # op, arity, symbol, forward, local, code, slots, dcode, human[, out_name]
-    Rule("add", 2, "+", lambda a, b, n: a + b, lambda a, b, y, n: (1.0, 1.0),
+    # op, arity, forward, local, code, slots, dcode, human[, out_name]
+    Rule("add", 2, lambda a, b, n: a + b, lambda a, b, y, n: (1.0, 1.0),
          "{a} + {b}", (ADD, ADD + 1), (_ONE, _ONE), ("1", "1")),
-    Rule("sub", 2, "−", lambda a, b, n: a - b, lambda a, b, y, n: (1.0, -1.0),
+    Rule("sub", 2, lambda a, b, n: a - b, lambda a, b, y, n: (1.0, -1.0),
          "{a} - {b}", (ADD, ADD + 1), (_ONE, "-1.0"), ("1", "−1")),
-    Rule("mul", 2, "×", lambda a, b, n: a * b, lambda a, b, y, n: (b, a),
+    Rule("mul", 2, lambda a, b, n: a * b, lambda a, b, y, n: (b, a),
          "{a} * {b}", (MUL, MUL + 1), ("{b}", "{a}"), ("{b}", "{a}")),
     # ∂(a/b)/∂b = −a/b² is computed as −y/b: no b² to overflow.
-    Rule("div", 2, "÷", lambda a, b, n: div(a, b), lambda a, b, y, n: (div(1.0, b), div(-y, b)),
+    Rule("div", 2, lambda a, b, n: div(a, b), lambda a, b, y, n: (div(1.0, b), div(-y, b)),
          "{a} / {b}", (MUL, MUL + 1), ("1.0 / {b}", "-{y} / {b}"), ("1/{b}", "−{a}/{b}²")),
-    Rule("pow", 1, "^", lambda a, b, n: power(a, n), _pow_local,
+    Rule("pow", 1, lambda a, b, n: power(a, n), _pow_local,
          _pow_code, (POW + 1,), (_pow_dcode,), (_pow_human,)),
-    Rule("neg", 1, "−", lambda a, b, n: -a, lambda a, b, y, n: (-1.0,),
+    Rule("neg", 1, lambda a, b, n: -a, lambda a, b, y, n: (-1.0,),
          "-{a}", (NEG + 1,), ("-1.0",), ("−1",)),
-    Rule("exp", 1, "exp", lambda a, b, n: exp(a), lambda a, b, y, n: (y,),
+    Rule("exp", 1, lambda a, b, n: exp(a), lambda a, b, y, n: (y,),
          "exp({a})", (0,), ("{y}",), ("exp({a})",)),
-    Rule("log", 1, "log", lambda a, b, n: log(a), lambda a, b, y, n: (div(1.0, a),),
+    Rule("log", 1, lambda a, b, n: log(a), lambda a, b, y, n: (div(1.0, a),),
          "log({a})", (0,), ("1.0 / {a}",), ("1/{a}",)),
-    Rule("tanh", 1, "tanh", lambda a, b, n: tanh(a), lambda a, b, y, n: (1.0 - y * y,),
+    Rule("tanh", 1, lambda a, b, n: tanh(a), lambda a, b, y, n: (1.0 - y * y,),
          "tanh({a})", (0,), ("1.0 - {y} * {y}",), ("1 − {y}²",), "t"),
     # The compiled form overflows below a = −709; compile.py then reruns through the stable `sigmoid`.
-    Rule("sigmoid", 1, "σ", lambda a, b, n: sigmoid(a), lambda a, b, y, n: (y * (1.0 - y),),
+    Rule("sigmoid", 1, lambda a, b, n: sigmoid(a), lambda a, b, y, n: (y * (1.0 - y),),
          "1.0 / (1.0 + exp(-{a}))", (NEG + 1,), ("{y} * (1.0 - {y})",), ("{y}(1 − {y})",), "s"),
-    Rule("relu", 1, "relu", lambda a, b, n: relu(a), lambda a, b, y, n: (1.0 if a > 0.0 else 0.0,),
+    Rule("relu", 1, lambda a, b, n: relu(a), lambda a, b, y, n: (1.0 if a > 0.0 else 0.0,),
          "max({a}, 0.0)", (0,), ("1.0 if {a} > 0.0 else 0.0",), ("1 if {a} > 0 else 0",)),
     # Binary cross-entropy of σ(a) against target b, from the logit a (PyTorch's BCEWithLogits): one rule for
     # what log, sigmoid and their chain would do, so the local derivative is σ(a) − b, not −b/σ(a)·σ(a)(1 − σ(a))
     # and its mirror through log(1 − σ(a)). The compiled code computes e = e^−|a| once for both:
     # σ(a) = 1/(1 + e) for a ≥ 0 and e/(1 + e) below, neither overflowing. (|a| by a conditional, not abs():
     # the builtin call cost 2-5% of a bce epoch in Pyodide; see bench/README.md.)
-    Rule("bce_with_logits", 2, "BCE", lambda a, b, n: logistic_loss(a, b),
+    Rule("bce_with_logits", 2, lambda a, b, n: logistic_loss(a, b),
          lambda a, b, y, n: (sigmoid(a) - b, -a),
          "((1.0 - {b}) * {a} if {a} > 0.0 else -{b} * {a}) + log1p({e})", (NEG + 1, NEG + 1),
          ("({e} if {a} < 0.0 else 1.0) / (1.0 + {e}) - {b}", "-{a}"), ("σ({a}) − {b}", "−{a}"), "L",
          shared="exp(-{a} if {a} > 0.0 else {a})"),
-    Rule("sin", 1, "sin", lambda a, b, n: sin(a), lambda a, b, y, n: (cos(a),),
+    Rule("sin", 1, lambda a, b, n: sin(a), lambda a, b, y, n: (cos(a),),
          "sin({a})", (0,), ("cos({a})",), ("cos({a})",)),
-    Rule("cos", 1, "cos", lambda a, b, n: cos(a), lambda a, b, y, n: (-sin(a),),
+    Rule("cos", 1, lambda a, b, n: cos(a), lambda a, b, y, n: (-sin(a),),
          "cos({a})", (0,), ("-sin({a})",), ("−sin({a})",)),
 )
 RULES: dict[str, Rule] = {rule.op: rule for rule in _TABLE}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 
 import js
 from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
@@ -115,6 +116,18 @@ def patch(mirror: Node, new: El | str, svg: bool) -> Node:
     return mirror
 
 
+GLIDE_S = 1.0  # a smooth scroll is over well within this; a glide target older than it is where the box is
+
+
+class Glide:
+    """The last box the page sent gliding, where to, and when: a second reveal while it glides judges the next
+    element by where the box is going, not by where it happens to be in the middle of its glide."""
+
+    box = None
+    target = (0.0, 0.0)
+    at = -GLIDE_S
+
+
 def reveal(element) -> None:
     """Scroll the element's box until the element is centred in it (or as near as the box allows), sideways
     and, for a box that scrolls both ways, up or down.
@@ -127,14 +140,19 @@ def reveal(element) -> None:
     if missing(box):
         return
     inner, outer = element.getBoundingClientRect(), box.getBoundingClientRect()
-    left, top = box.scrollLeft, box.scrollTop
-    if box.scrollWidth > box.clientWidth and (inner.left < outer.left or inner.right > outer.right):
-        left += (inner.left + inner.right) / 2 - (outer.left + outer.right) / 2
-    if box.scrollHeight > box.clientHeight and (inner.top < outer.top or inner.bottom > outer.bottom):
-        top += (inner.top + inner.bottom) / 2 - (outer.top + outer.bottom) / 2
+    now = (box.scrollLeft, box.scrollTop)
+    gliding = Glide.box == box and time.monotonic() - Glide.at < GLIDE_S and Glide.target != now
+    left, top = Glide.target if gliding else now
+    shift_x, shift_y = left - now[0], top - now[1]  # how far the element moves on screen as the glide ends
+    lo_x, hi_x, lo_y, hi_y = inner.left - shift_x, inner.right - shift_x, inner.top - shift_y, inner.bottom - shift_y
+    if box.scrollWidth > box.clientWidth and (lo_x < outer.left or hi_x > outer.right):
+        left += (lo_x + hi_x) / 2 - (outer.left + outer.right) / 2
+    if box.scrollHeight > box.clientHeight and (lo_y < outer.top or hi_y > outer.bottom):
+        top += (lo_y + hi_y) / 2 - (outer.top + outer.bottom) / 2
     # One call for both axes: a second smooth scroll would cancel the first one's glide.
-    if (left, top) != (box.scrollLeft, box.scrollTop):
+    if (left, top) != now and (left, top) != (Glide.target if gliding else now):
         box.scrollTo(left, top)
+        Glide.box, Glide.target, Glide.at = box, (left, top), time.monotonic()
 
 
 def to_event(event, target) -> UIEvent:
@@ -210,7 +228,7 @@ class Mount:
             reveal(js.document.getElementById(element_id))
         link = self.widget.take_link()
         if link:
-            self.page.open_link(link)
+            self.page.address.open_link(link)
         handoff = self.widget.take_handoff()
         if handoff:
             self.page.hand_off(self, *handoff)
@@ -248,61 +266,27 @@ class Mount:
         self.proxies.clear()
 
 
-class Page:
-    """All mounted widgets, one coalesced animation-frame loop, and the status line."""
+class Address:
+    """The page's link: the settings in the address bar, links opened from outside or handed over by a widget, and
+    the page's own history entries, each holding the whole page's state."""
 
-    def __init__(self, widgets: list[Widget], factories: dict[str, object]):
-        self.factories = factories
-        self.reduce = bool(js.window.matchMedia("(prefers-reduced-motion: reduce)").matches)
-        for widget in widgets:
-            widget.reduced_motion = self.reduce
-        self.mounts = [Mount(self, widget) for widget in widgets]
-        self.dirty: set[Mount] = set()
-        self.frame_pending = False
-        self.fragment = ""
-        self.hash_timer_pending = False
-        self.ready = ""  # what the status line says when no link notice is due (set by start)
-        self.kept: dict[str, str] = {}  # what the widgets keep in the browser (localStorage, when it lets us)
+    def __init__(self, page: Page):
+        self.page = page
+        self.fragment = ""  # the fragment the page last applied or wrote
+        self.left_out: list[str] = []  # notices for widgets whose settings were too long for the written link
+        self.timer_pending = False
         self.on_hashchange = create_proxy(self.read_link)
         js.window.addEventListener("hashchange", self.on_hashchange)
         self.on_popstate = create_proxy(self.go_back)
         js.window.addEventListener("popstate", self.on_popstate)
 
-    def start(self) -> None:
-        """Apply the link's settings, replace the pre-rendered views with live ones and mark the page ready."""
-        self.kept = read_kept()
-        for mount in self.mounts:
-            if mount.widget.key in self.kept:
-                self.guard(mount, lambda m=mount: m.widget.load_kept(self.kept[m.widget.key]))
-        notices = self.restore_link(str(js.location.hash))
-        broken = []
-        for mount in list(self.mounts):
-            try:
-                mount.render()
-            except Exception as exc:  # one faulty widget keeps its preview; the others still start
-                broken.append(f"the {mount.widget.key} widget could not start ({type(exc).__name__}: {exc})")
-                mount.close()
-                self.mounts.remove(mount)
-        self.ready = "Ready: Python is running in your browser. Every control below is live."
-        if broken:
-            self.ready = "Partly ready: " + "; ".join(broken) + ". The other widgets work."
-        self.link_status(notices)
-        js.document.body.setAttribute("data-ready", "")
-        if any(mount.widget.wants_frame for mount in self.mounts):
-            self.schedule()  # a widget with work to do from the start (the cost widget's first measurement)
-
     def restore_link(self, fragment: str) -> list[str]:
         """Hand each widget the link names its fields (the others are left alone); returns notices about what was
         ignored."""
         fields, notices = share.decode(fragment)
-        for mount in self.mounts:
-            if mount.widget.key not in fields:
-                continue
-            try:
-                notices += mount.widget.restore_state(fields.pop(mount.widget.key))
-            except Exception as exc:  # a hostile link must never break a widget
-                notices.append(f"{mount.widget.key}: {type(exc).__name__}")
-                self.replace(mount)
+        for mount in self.page.mounts:
+            if mount.widget.key in fields:
+                notices += self.page.restore(mount, fields.pop(mount.widget.key))
         notices += [f"ignored settings for '{key}'" for key in fields]
         self.fragment = fragment if fragment != "#" else ""
         return notices
@@ -315,36 +299,21 @@ class Page:
         page's state, and the new state gets an entry of its own (see go_back)."""
         self.write_link()
         fields, notices = share.decode(fragment)
-        named = [m for m in self.mounts if m.widget.key in fields]
+        named = [m for m in self.page.mounts if m.widget.key in fields]
         for mount in named:
-            try:
-                notices += mount.widget.restore_state(fields[mount.widget.key])
-            except Exception as exc:  # a bad link must never break a widget
-                notices.append(f"{mount.widget.key}: {type(exc).__name__}")
-                self.replace(mount)
-            self.dirty.add(mount)
-        self.schedule()
+            notices += self.page.restore(mount, fields[mount.widget.key])
         self.link_status(notices)
         self.fragment = self.whole_state()
-        js.history.pushState(self.fragment, "", self.url(self.fragment))
-        if not named:
-            return
-        section = js.document.getElementById(named[0].widget.key)
-        if missing(section):
-            return
-        # Focus follows the view, so keyboard and screen-reader users land where the change happened.
-        section.setAttribute("tabindex", "-1")
-        section.focus(to_js({"preventScroll": True}, dict_converter=js.Object.fromEntries))
-        behavior = "auto" if self.reduce else "smooth"
-        section.scrollIntoView(to_js({"behavior": behavior, "block": "start"}, dict_converter=js.Object.fromEntries))
+        js.history.pushState(self.fragment, "", url_of(self.fragment))
+        if named:
+            self.page.show(named[0].widget.key)
 
     def read_link(self, _event) -> None:
         """A learner pasted or edited the link in this tab: apply it unless it is the one we just wrote."""
         fragment = str(js.location.hash)
         if fragment != self.fragment:
             self.link_status(self.restore_link(fragment))
-            self.dirty.update(self.mounts)
-            self.schedule()
+            self.page.redraw_all()
 
     def go_back(self, event) -> None:
         """Back or Forward to one of the page's own history entries: restore exactly the whole state it holds.
@@ -355,40 +324,119 @@ class Page:
         if missing(state) or not isinstance(state, str):
             return
         fields, _ = share.decode(state)
-        for mount in self.mounts:
-            try:
-                mount.widget.restore_state(fields.get(mount.widget.key, {}))
-            except Exception:  # a damaged entry must never break a widget
-                self.replace(mount)
+        for mount in self.page.mounts:
+            self.page.restore(mount, fields.get(mount.widget.key, {}))
         self.fragment = str(js.location.hash)  # hashchange follows popstate: this entry is already applied
         self.link_status([])
-        self.dirty.update(self.mounts)
-        self.schedule()
+        self.page.redraw_all()
 
     def whole_state(self) -> str:
-        """The fragment of every widget's settings: what a copied link shares."""
-        return share.encode({m.widget.key: m.widget.share_state() for m in self.mounts})
-
-    @staticmethod
-    def url(fragment: str) -> str:
-        return fragment or js.location.pathname + js.location.search
+        """The fragment of every widget's settings that fits in a link: what a copied link shares."""
+        fields, self.left_out = share.fit({m.widget.key: m.widget.share_state() for m in self.page.mounts})
+        return share.encode(fields)
 
     def write_link(self) -> None:
         """Put the current settings into the address bar (throttled), so copying it shares this state; the
-        history entry holds them too, so that Back can return to exactly this state (go_back)."""
-        self.hash_timer_pending = False
+        history entry holds them too, so that Back can return to exactly this state (go_back). A widget whose
+        settings no longer fit is left out of the link, and the status line says so while that lasts."""
+        self.timer_pending = False
+        before = self.left_out
         fragment = self.whole_state()
         if fragment != self.fragment or missing(js.history.state):
             self.fragment = fragment
-            js.history.replaceState(fragment, "", self.url(fragment))
+            js.history.replaceState(fragment, "", url_of(fragment))
+        if self.left_out != before:
+            self.link_status([])
+
+    def schedule_write(self) -> None:
+        if not self.timer_pending:
+            self.timer_pending = True
+            js.setTimeout(create_once_callable(self.write_link), HASH_WRITE_MS)
 
     def link_status(self, notices: list[str]) -> None:
-        """The status line after a link was applied: what it ignored, if anything. Each link replaces the notice
-        of the one before, so the line never speaks of a link that is no longer the page's."""
-        text = self.ready
+        """The status line after a link was applied or written: what it ignored or left out, if anything. Each
+        link replaces the notice of the one before, so the line never speaks of a link that is no longer the
+        page's."""
+        text = self.page.ready
         if notices:
             text += " Part of the link was not understood and was ignored (" + "; ".join(notices[:3]) + ")."
-        self.status(text)
+        if self.left_out:
+            text += " In the address bar: " + "; ".join(self.left_out) + "."
+        self.page.status(text)
+
+    def close(self) -> None:
+        for kind, proxy in (("hashchange", self.on_hashchange), ("popstate", self.on_popstate)):
+            js.window.removeEventListener(kind, proxy)
+            proxy.destroy()
+
+
+def url_of(fragment: str) -> str:
+    """The address to put in the bar for a fragment ('' drops the fragment)."""
+    return fragment or js.location.pathname + js.location.search
+
+
+class Page:
+    """All mounted widgets, one coalesced animation-frame loop, the status line, and the link (Address)."""
+
+    def __init__(self, widgets: list[Widget], factories: dict[str, object]):
+        self.factories = factories
+        self.reduce = bool(js.window.matchMedia("(prefers-reduced-motion: reduce)").matches)
+        for widget in widgets:
+            widget.reduced_motion = self.reduce
+        self.mounts = [Mount(self, widget) for widget in widgets]
+        self.dirty: set[Mount] = set()
+        self.frame_pending = False
+        self.ready = ""  # what the status line says when no link notice is due (set by start)
+        self.kept: dict[str, str] = {}  # what the widgets keep in the browser (localStorage, when it lets us)
+        self.address = Address(self)
+
+    def start(self) -> None:
+        """Apply the link's settings, replace the pre-rendered views with live ones and mark the page ready."""
+        self.kept = read_kept()
+        for mount in self.mounts:
+            if mount.widget.key in self.kept:
+                self.guard(mount, lambda m=mount: m.widget.load_kept(self.kept[m.widget.key]))
+        notices = self.address.restore_link(str(js.location.hash))
+        broken = []
+        for mount in list(self.mounts):
+            try:
+                mount.render()
+            except Exception as exc:  # one faulty widget keeps its preview; the others still start
+                broken.append(f"the {mount.widget.key} widget could not start ({type(exc).__name__}: {exc})")
+                mount.close()
+                self.mounts.remove(mount)
+        self.ready = "Ready: Python is running in your browser. Every control below is live."
+        if broken:
+            self.ready = "Partly ready: " + "; ".join(broken) + ". The other widgets work."
+        self.address.link_status(notices)
+        js.document.body.setAttribute("data-ready", "")
+        if any(mount.widget.wants_frame for mount in self.mounts):
+            self.schedule()  # a widget with work to do from the start (the cost widget's first measurement)
+
+    def restore(self, mount: Mount, fields: dict[str, str]) -> list[str]:
+        """Give one widget its fields from a link; a hostile or damaged link never breaks it."""
+        self.dirty.add(mount)
+        self.schedule()
+        try:
+            return mount.widget.restore_state(fields)
+        except Exception as exc:
+            self.replace(mount)
+            return [f"{mount.widget.key}: {type(exc).__name__}"]
+
+    def show(self, key: str) -> None:
+        """Bring a widget's section into view and move focus there, so keyboard and screen-reader users land
+        where the change happened."""
+        section = js.document.getElementById(key)
+        if missing(section):
+            return
+        section.setAttribute("tabindex", "-1")
+        section.focus(to_js({"preventScroll": True}, dict_converter=js.Object.fromEntries))
+        behavior = "auto" if self.reduce else "smooth"
+        section.scrollIntoView(to_js({"behavior": behavior, "block": "start"}, dict_converter=js.Object.fromEntries))
+
+    def redraw_all(self) -> None:
+        self.dirty.update(self.mounts)
+        self.schedule()
 
     def hand_off(self, sender: Mount, kind: str, payload: object) -> None:
         """Pass what one widget hands over (Widget.take_handoff) to every other widget, never through a link."""
@@ -442,17 +490,12 @@ class Page:
                 mount.render()
             except Exception as exc:
                 self.status(f"The page could not draw a widget ({type(exc).__name__}: {exc}).")
-        if not self.hash_timer_pending:
-            self.hash_timer_pending = True
-            js.setTimeout(create_once_callable(self.write_link), HASH_WRITE_MS)
+        self.address.schedule_write()
         if any(mount.widget.wants_frame for mount in self.mounts):
             self.schedule()
 
     def close(self) -> None:
-        """Detach every widget's listeners."""
+        """Detach every widget's listeners and the page's own."""
         for mount in self.mounts:
             mount.close()
-        js.window.removeEventListener("hashchange", self.on_hashchange)
-        self.on_hashchange.destroy()
-        js.window.removeEventListener("popstate", self.on_popstate)
-        self.on_popstate.destroy()
+        self.address.close()

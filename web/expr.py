@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from engine import Value
+from engine.rules import ADD, ATOM, MUL, NEG, POW
 
 FUNCTIONS = ("sin", "cos", "tanh", "exp", "log", "sigmoid", "relu")
 MAX_LENGTH = 200
@@ -20,6 +21,9 @@ MAX_DEPTH = 60
 MAX_OPERATIONS = 40
 MAX_VARIABLES = 12  # a 2 → 2 tanh → 1 sigmoid network has 9 weights; "Show in the graph" sends it
 OUTPUT_NAME = "L"
+# Names the Computation graph's links use for themselves (graph.expr=..., graph.predict=1) beside one field per
+# variable (graph.w=0.50): a variable with one of these names would collide with them in a link.
+LINK_KEYS = ("expr", "predict")
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 # Operators Python knows but the lesson does not, with the hint a learner needs.
 HINTS = {
@@ -118,7 +122,8 @@ class _Reader:
         if isinstance(node, ast.Constant):
             if type(node.value) in (int, float):
                 raise ExprError(f"the number {node.value!r} is too large{_where(node)}")
-            raise ExprError(f"only numbers and names may appear, not {node.value!r}{_where(node)}")
+            shown = "..." if node.value is Ellipsis else repr(node.value)
+            raise ExprError(f"only numbers and names may appear, not {shown}{_where(node)}")
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
@@ -145,6 +150,9 @@ class _Reader:
                             "something else")
         if not node.id.isascii():
             raise ExprError(f"variable names use plain letters, digits and _ (not '{node.id}')")
+        if node.id in LINK_KEYS:
+            raise ExprError(f"'{node.id}' is a word the page's links use for the graph itself; call the variable "
+                            "something else")
         return Var(node.id)
 
     def binary(self, node: ast.BinOp, depth: int) -> Expr:
@@ -173,21 +181,36 @@ class _Reader:
 
     @staticmethod
     def describe(node: ast.AST) -> str:
-        """A specific message for the Python constructs a learner might try."""
-        kinds = {
-            ast.Attribute: "attribute access with '.' is not allowed",
-            ast.Lambda: "lambda is not allowed: type the expression itself",
-            ast.Compare: "comparisons (<, >, ==) are not allowed",
-            ast.BoolOp: "'and' / 'or' are not allowed",
-            ast.IfExp: "'if … else' is not allowed",
-            ast.Subscript: "indexing with [ ] is not allowed",
-            ast.Tuple: "a comma makes a tuple: type a single expression",
-            ast.NamedExpr: "':=' is not allowed",
-        }
-        for kind, message in kinds.items():
-            if isinstance(node, kind):
-                return message + _where(node)
-        return f"'{type(node).__name__}' is not part of the expressions this lesson reads{_where(node)}"
+        """A message in a learner's words (never the name of Python's own node type) for a construct the
+        lesson's expressions do not have."""
+        return KINDS.get(type(node).__name__, "this is not part of the expressions this lesson reads") + _where(node)
+
+
+# What each Python construct a learner can type (and the reader refuses) is called on the page, by the name of
+# Python's node type: those names ('JoinedStr', 'Await') mean nothing to a learner, so none is ever shown.
+KINDS = {
+    "Attribute": "attribute access with '.' is not allowed",
+    "Lambda": "lambda is not allowed: type the expression itself",
+    "Compare": "comparisons (<, >, ==) are not allowed",
+    "BoolOp": "'and' / 'or' are not allowed",
+    "IfExp": "'if … else' is not allowed",
+    "Subscript": "indexing with [ ] is not allowed",
+    "Tuple": "a comma makes a tuple: type a single expression",
+    "NamedExpr": "':=' is not allowed",
+    "JoinedStr": "text in quotes (an f-string) is not allowed: only numbers and names",
+    "TemplateStr": "text in quotes (a t-string) is not allowed: only numbers and names",
+    "Yield": "'yield' is not allowed: type the expression itself",
+    "YieldFrom": "'yield' is not allowed: type the expression itself",
+    "Await": "'await' is not allowed: type the expression itself",
+    "List": "square brackets [ ] are not allowed: use round ones to group",
+    "ListComp": "square brackets [ ] are not allowed: use round ones to group",
+    "Set": "curly brackets { } are not allowed: use round ones to group",
+    "SetComp": "curly brackets { } are not allowed: use round ones to group",
+    "Dict": "curly brackets { } are not allowed: use round ones to group",
+    "DictComp": "curly brackets { } are not allowed: use round ones to group",
+    "GeneratorExp": "'for' is not allowed: type the expression itself",
+    "Starred": "'*' before a name is not allowed: write a product as x*y",
+}
 
 
 def parse(text: str) -> Expr:
@@ -207,6 +230,9 @@ def parse(text: str) -> Expr:
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the expression is nested too deeply") from None
     result = _Reader().read(tree.body)
+    if "#" in text:  # the reader took no text in quotes, so this '#' starts a comment, which Python skips
+        raise ExprError(f"'#' starts a comment, and comments are not part of an expression: remove it and what "
+                        f"follows (at character {text.index('#') + 1})")
     names = variables(result)
     if not names:
         raise ExprError("the expression needs at least one variable, such as x")
@@ -256,22 +282,23 @@ def build(expr: Expr, leaves: dict[str, Value]) -> Value:
 
 
 def to_text(expr: Expr) -> str:
-    """Our tree written back as text, with only the brackets it needs (used for links and labels)."""
+    """Our tree written back as text, with only the brackets it needs (used for links and labels); precedence
+    is the engine's table, the one the compiler brackets its code by."""
 
     def go(node: Expr, outer: int) -> str:
         if isinstance(node, Num):
-            text, prec = f"{node.value:g}", (9 if node.value >= 0 else 5)
+            text, prec = f"{node.value:g}", (ATOM if node.value >= 0 else NEG)
         elif isinstance(node, Var):
-            text, prec = node.name, 9
+            text, prec = node.name, ATOM
         elif isinstance(node, Call):
-            text, prec = f"{node.fn}({go(node.arg, 0)})", 9
+            text, prec = f"{node.fn}({go(node.arg, 0)})", ATOM
         elif isinstance(node, Pow):
             exponent = f"{node.exponent:g}"
-            text, prec = f"{go(node.base, 8)}**{exponent if node.exponent >= 0 else '(' + exponent + ')'}", 7
+            text, prec = f"{go(node.base, POW + 1)}**{exponent if node.exponent >= 0 else '(' + exponent + ')'}", POW
         elif isinstance(node, Neg):
-            text, prec = f"-{go(node.arg, 6)}", 5
+            text, prec = f"-{go(node.arg, NEG + 1)}", NEG
         else:
-            prec = 3 if node.op in "+-" else 4
+            prec = ADD if node.op in "+-" else MUL
             text = f"{go(node.left, prec)} {node.op} {go(node.right, prec + 1)}"
         return f"({text})" if prec < outer else text
 

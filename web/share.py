@@ -43,13 +43,35 @@ def unquote(text: str) -> str:
     return "".join(out)
 
 
+def _pieces(fields: dict[str, dict[str, str]]) -> list[str]:
+    return [f"{quote(widget, safe='')}.{quote(name, safe='')}={quote(value, safe=SAFE)}"
+            for widget, values in fields.items() for name, value in values.items()]
+
+
+def fit(fields: dict[str, dict[str, str]]) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The widgets' fields that fit in a link `decode` accepts, and a notice for each widget left out.
+
+    A link that overflows is refused whole when read, which would cost every widget its settings; so a widget
+    whose settings do not fit is left out whole instead (the longest first), never one field of it: a link that
+    names none of a widget's fields leaves that widget alone, one that named only some would reset the rest.
+    """
+    kept = {widget: values for widget, values in fields.items() if values}
+    notices = []
+    while kept:
+        pieces = _pieces(kept)
+        if len("&".join(pieces)) <= MAX_FRAGMENT and len(pieces) <= MAX_FIELDS:
+            break
+        longest = max(kept, key=lambda widget: len("&".join(_pieces({widget: kept[widget]}))))
+        del kept[longest]
+        notices.append(f"the {longest} widget's settings are too long for a link and were left out of it")
+    return kept, notices
+
+
 def encode(fields: dict[str, dict[str, str]]) -> str:
-    """The fragment (with '#') for each widget's fields, in a stable order; '' when there is nothing to share."""
-    parts = [
-        f"{quote(widget, safe='')}.{quote(name, safe='')}={quote(value, safe=SAFE)}"
-        for widget, values in fields.items()
-        for name, value in values.items()
-    ]
+    """The fragment (with '#') for each widget's fields, in a stable order; '' when there is nothing to share.
+
+    It is always one that `decode` reads back whole: widgets that do not fit are left out (see `fit`)."""
+    parts = _pieces(fit(fields)[0])
     return "#" + "&".join(parts) if parts else ""
 
 

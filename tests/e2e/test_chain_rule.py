@@ -102,11 +102,14 @@ def test_three_plots_move_their_points_with_the_slider(lesson):
     plots = section(page, "Chain rule").get_by_role("img")
     expect(plots).to_have_count(3)
     markers = section(page, "Chain rule").locator("circle.marker")
-    before = [markers.nth(i).get_attribute("cy") for i in range(3)]
+    expect(markers).to_have_count(3)
+    x = current_x(page)
+    before = markers.evaluate_all("ms => ms.map(m => m.getAttribute('cy'))")  # the three in one read
     slider(page).focus()
     page.keyboard.press("PageUp")
-    expect(markers.nth(0)).not_to_have_attribute("cy", before[0])
-    after = [markers.nth(i).get_attribute("cy") for i in range(3)]
+    expect(slider(page)).not_to_have_value(same_number(x))
+    expect_numbers_for(page, current_x(page))  # the page has drawn the new x ...
+    after = markers.evaluate_all("ms => ms.map(m => m.getAttribute('cy'))")  # ... so the markers are its
     assert all(a != b for a, b in zip(before, after, strict=True))
 
 

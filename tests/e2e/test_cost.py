@@ -7,16 +7,29 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.ui import control, numbers, section
+from tests.e2e.ui import control, number_after, numbers, section
 
 NAME = "Cost of a gradient"
-GRAPH_EXPR_K1 = "(sigmoid(v1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
+GRAPH_EXPR_K1 = "(sigmoid(u1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
 
 
-def count(page, label: str) -> int:
-    """The N of "<label>: N operations", commas and all."""
-    text = section(page, NAME).get_by_text(re.compile(f"^{label}: [0-9,]+ operations$")).inner_text()
-    return int(text.split(": ")[1].split(" ")[0].replace(",", ""))
+# Every read-out the tests compare, in one read: "<label>: N operations" by label, the largest differences, L.
+READOUTS = """(s) => ({
+    counts: Object.fromEntries([...s.querySelectorAll(".cost-count")].map((o) => o.textContent.split(": "))),
+    params: s.querySelector(".cost-params output").textContent,
+    differences: [...s.querySelectorAll(".cost-diffs output")].map((o) => o.textContent),
+    loss: s.querySelector(".cost-loss output").textContent,
+})"""
+
+
+def readouts(page) -> dict:
+    """The widget's read-outs, read together: operation counts by label (None while '—'), the parameter count,
+    the two largest differences, and L."""
+    got = section(page, NAME).evaluate(READOUTS)
+    counts = {label: None if text.startswith("—") else int(text.split(" ")[0].replace(",", ""))
+              for label, text in got["counts"].items()}
+    return {"counts": counts, "params": number_after(got["params"], "Parameters:"),
+            "differences": [numbers(text)[0] for text in got["differences"]], "loss": got["loss"]}
 
 
 def finished(page, k: int) -> None:
@@ -30,17 +43,19 @@ def slider(page):
     return control(page, NAME, "slider", "Hidden units")
 
 
-def check_counts(page, k: int) -> None:
+def check_counts(page, k: int) -> dict:
+    """Once k's network is finished (see finished), its counts and differences, read together, are the lesson's."""
     n = 4 * k + 1
-    expect(section(page, NAME)).to_contain_text(f"Parameters: {n}")
-    one = count(page, "One forward pass")
-    assert count(page, "Finite differences") == (n + 1) * one
-    assert count(page, "Forward mode") == 2 * n * one  # a jvp pass applies two rules per operation
-    assert count(page, "Reverse mode") == 2 * one
-    differences = section(page, NAME).get_by_text(re.compile("^Largest difference: "))
-    expect(differences).to_have_count(2)
-    forward, finite = (numbers(text)[0] for text in differences.all_inner_texts())
+    got = readouts(page)
+    assert got["params"] == n
+    counts = got["counts"]
+    one = counts["One forward pass"]
+    assert counts["Finite differences"] == (n + 1) * one
+    assert counts["Forward mode"] == 2 * n * one  # a jvp pass applies two rules per operation
+    assert counts["Reverse mode"] == 2 * one
+    forward, finite = got["differences"]
     assert forward <= 1e-12 and 0 < finite <= 1e-6
+    return got
 
 
 def test_section_slider_and_counts_that_grow_with_k(lesson):
@@ -48,14 +63,12 @@ def test_section_slider_and_counts_that_grow_with_k(lesson):
     expect(section(page, NAME)).to_be_visible()
     expect(slider(page)).to_have_value("4")
     finished(page, 4)
-    check_counts(page, 4)
-    small = count(page, "One forward pass")
+    small = check_counts(page, 4)["counts"]["One forward pass"]
     slider(page).focus()
     page.keyboard.press("End")
     expect(slider(page)).to_have_value("64")
     finished(page, 64)
-    check_counts(page, 64)
-    assert count(page, "One forward pass") > 10 * small
+    assert check_counts(page, 64)["counts"]["One forward pass"] > 10 * small
     expect(section(page, NAME)).to_contain_text(re.compile(r"Scalar graph: [0-9,]+ nodes, [0-9,]+ edges"))
     expect(section(page, NAME).get_by_text(re.compile(r"ms in this browser"))).to_have_count(4)
     page.keyboard.press("Home")
@@ -93,6 +106,7 @@ def test_link_carries_k_and_refuses_nonsense(new_lesson):
 
 def show_in_graph(page, k: int) -> None:
     slider(page).fill(str(k))
+    expect(section(page, NAME)).to_contain_text(f"Parameters: {4 * k + 1} ")  # the page has drawn k
     control(page, NAME, "button", "Show in the graph").click()
 
 
@@ -105,8 +119,10 @@ def test_show_in_the_graph_loads_the_one_unit_network(new_lesson):
     expect(w11).to_be_visible()
     assert float(w11.input_value()) == pytest.approx(-0.09)
     expect(graph.get_by_role("slider", name="c", exact=True)).to_have_value("0.2")
-    # The graph's L is the cost widget's L: the same network on the same point.
-    loss = section(page, NAME).get_by_text(re.compile(r"^L = 0\.\d{4}$")).inner_text()
+    # The graph's L is the cost widget's L: the same network on the same point (read once k = 1 is measured).
+    finished(page, 1)
+    loss = readouts(page)["loss"]
+    assert re.fullmatch(r"L = 0\.\d{4}", loss)
     expect(graph).to_contain_text(loss)
     expect(graph).to_be_in_viewport()
     expect(graph).to_be_focused()
@@ -120,7 +136,7 @@ def test_show_in_the_graph_loads_the_two_unit_network(new_lesson):
     show_in_graph(page, 40)
     graph = section(page, "Computation graph")
     expect(graph.get_by_role("textbox", name="Expression")).to_have_value(re.compile(r"w22\*\(-1\.2\)"))
-    for name in ("v1", "w11", "w12", "b1", "v2", "w21", "w22", "b2", "c"):
+    for name in ("u1", "w11", "w12", "b1", "u2", "w21", "w22", "b2", "c"):
         expect(graph.get_by_role("slider", name=name, exact=True)).to_be_visible()
 
 

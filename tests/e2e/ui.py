@@ -77,6 +77,30 @@ def same_number(value: float) -> re.Pattern:
     return re.compile(f"^{sign}{whole.lstrip('-')}" + (rf"\.{fraction}0*$" if fraction else r"(?:\.0*)?$"))
 
 
+# Runs before any page script (add_init_script): keeps every layout shift the browser does not excuse as caused by
+# input, from the first one on (buffered), with the element that moved most, for layout_shift() to read.
+LAYOUT_SHIFT_PROBE = """
+window.__layoutShifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.hadRecentInput) continue;
+    const moved = (e.sources || []).map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : "?");
+    window.__layoutShifts.push({value: e.value, at: Math.round(e.startTime), moved});
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def layout_shift(page) -> tuple[float, list[dict]]:
+    """The page's layout shift so far (the sum of the probe's entries) and the entries, once the frames already
+    asked for have been drawn (a shift is reported after the frame that made it)."""
+    shifts = page.evaluate("""async () => {
+        for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+        return window.__layoutShifts;
+    }""")
+    return sum(s["value"] for s in shifts), shifts
+
+
 @dataclass
 class PageLog:
     """What went wrong while the page was open, as the browser reported it."""

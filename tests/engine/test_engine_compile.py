@@ -7,7 +7,8 @@ import pytest
 from engine_checks import check_compiled, random_program
 
 from engine import Value
-from engine.compile import NodeCode, compile_forward, compile_gradient
+from engine.compile import Namer, NodeCode, compile_forward, compile_gradient
+from engine.rules import CODE_NAMESPACE
 
 
 def lesson():
@@ -86,6 +87,14 @@ def test_duplicate_and_odd_labels_make_valid_names():
     assert "def train_step(X, v2nd_weight_star):" in program.source
     assert "for x, x_2 in X:" in program.source and "for_2 = " in program.source
     assert program([(1.0, 2.0), (3.0, 4.0)], 0.5) == (1 * 2 + 0.5 + 3 * 4 + 0.5, [2.0])
+
+
+def test_the_namer_others_use_gives_fresh_identifiers_that_shadow_nothing():
+    """The one namer of generated code, public so that the graph's Show code names variables as the compiler does."""
+    namer = Namer(CODE_NAMESPACE)
+    got = [namer.fresh(label, "v") for label in ("x", "x", "y*", "max", "for", "2nd", "", "", "zip", "é")]
+    assert got == ["x", "x_2", "y_star", "max_2", "for_2", "v2nd", "v1", "v2", "zip_2", "v3"]
+    assert all(name.isidentifier() and name.isascii() for name in got) and len(set(got)) == len(got)
 
 
 def test_overflow_falls_back_to_ieee_instead_of_raising():

@@ -226,10 +226,10 @@ def test_the_cost_widgets_network_link_loads_with_a_slider_per_weight_and_the_nu
 
 
 def test_the_single_unit_network_loads_too():
-    one = "(sigmoid(v1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
+    one = "(sigmoid(u1*tanh(w11*0.5 + w12*(-1.2) + b1) + c) - 1)**2"
     w = GraphWidget()
-    assert w.restore_state({"expr": one, "v1": "1.00", "c": "-0.50"}) == []
-    assert [s[0] for s in sliders(w)] == ["v1", "w11", "w12", "b1", "c"]
+    assert w.restore_state({"expr": one, "u1": "1.00", "c": "-0.50"}) == []
+    assert [s[0] for s in sliders(w)] == ["u1", "w11", "w12", "b1", "c"]
 
 
 # --- Show code: one line per step, as the animation plays ---

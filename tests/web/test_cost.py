@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Tally, jvp, topological_order
 from web import share
-from web.cost import K_DEFAULT, CostWidget, network, read_k
-from web.cost.measure import Measurement
-from web.cost.view import PASSES, line_points
-from web.dag.diagram import expression_diagram
+from web.cost import GRAPH_EXPRESSION, K_DEFAULT, CostWidget, network, read_k
+from web.cost.measure import PASSES, Measurement
+from web.cost.view import line_points
+from web.dag.diagram import OPERATION, expression_diagram, scene_of
 from web.graph import GraphWidget
 from web.tree import to_markup
 from web.widget import UIEvent
@@ -46,8 +48,9 @@ def test_each_method_costs_what_the_lesson_says(k):
     assert (finite.passes, finite.rules) == (n + 1, (n + 1) * one.rules)
     assert (forward.passes, forward.rules) == (n, n * jvp_pass.rules)
     assert reverse.passes == 2 and reverse.rules <= 4 * one.rules
-    # The plot's lines are these same counts at every k.
+    # The read-outs' "of N passes" and the plot's lines are these same counts at every k.
     for method in PASSES:
+        assert m.results[method].tally.passes == PASSES[method](n)
         assert line_points(method)[k - 1] == (n, m.results[method].tally.rules)
 
 
@@ -151,13 +154,21 @@ def test_slider_moves_k_and_refuses_junk():
         assert widget.k == k, text
 
 
-@pytest.mark.parametrize("text", ["0", "65", "-1", "4.0", "1e1", "٣", "", "x", "007", "99999"])
+@pytest.mark.parametrize("text", ["0", "65", "-1", "4.0", "4.5", "1e1", "٣", "７", "1_0", "", "x", "007", "99999",
+                                  "+5", "0x10"])
 def test_hostile_links_are_refused_with_a_notice(text):
-    widget = CostWidget()
-    assert read_k(text) is None or text == "007"
+    widget = CostWidget(9)
+    assert read_k(text) is None
     notices = widget.restore_state({"k": text, "other": "1"})
-    assert any("cost.other" in n for n in notices)
-    assert widget.k == K_DEFAULT or text == "007"
+    assert notices == [f"ignored cost.k={text!r}", "ignored cost.other='1'"]
+    assert widget.k == K_DEFAULT  # the link names the widget: what it does not set goes to the default
+
+
+@pytest.mark.parametrize(("text", "k"), [("1", 1), ("07", 7), ("64", 64), (" 12 ", 12)])
+def test_plain_ascii_whole_numbers_in_range_are_read(text, k):
+    widget = CostWidget()
+    assert read_k(text) == k
+    assert widget.restore_state({"k": text}) == [] and widget.k == k
 
 
 events = st.one_of(
@@ -178,6 +189,49 @@ def test_any_reachable_state_writes_a_link_that_reads_back_to_itself(sequence):
     again = CostWidget()
     assert again.restore_state(decoded.get("cost", {})) == []
     assert again.k == widget.k and again.share_state() == fields
+
+
+def test_the_notice_about_the_graph_goes_when_the_graph_shows_something_else():
+    widget = CostWidget(1)
+    widget.handle(UIEvent("click", "show"))
+    said = "The network with 1 hidden unit is in the Computation graph above"
+    assert said in to_markup(widget.render())
+    # The graph reports the network it was sent (in its own spelling too): the notice holds.
+    for text in (network.expression(1), network.expression(1).replace(" ", ""), None):
+        if text is not None:
+            widget.receive(GRAPH_EXPRESSION, text)
+        widget.receive("rule", ("mul", "b"))  # another kind of hand-off is none of its business
+        assert said in to_markup(widget.render())
+    widget.receive(GRAPH_EXPRESSION, "x*x + sin(x)")  # the learner typed something else there
+    assert said not in to_markup(widget.render())
+    widget.receive(GRAPH_EXPRESSION, network.expression(1))  # and back: the notice was about a click, gone
+    assert said not in to_markup(widget.render())
+    widget.handle(UIEvent("click", "show"))
+    widget.receive(GRAPH_EXPRESSION, "x +")  # even text the reader refuses is not the network
+    assert said not in to_markup(widget.render())
+
+
+def test_a_row_still_waiting_says_waiting_once_python_runs():
+    widget = CostWidget(64)
+    before = to_markup(widget.render(ready=False))
+    assert before.count("starts when Python is running") == 4
+    widget.handle(UIEvent("input", "k", "40"))
+    widget.frame(0.0)
+    page = to_markup(widget.render())
+    assert "starts when Python is running" not in page
+    assert "waiting" in page and "working: " in page
+
+
+def test_output_weights_are_not_named_like_the_graphs_intermediate_nodes():
+    """The graph names its operation nodes v1, v2, …; output weights named v1, v2 made captions read
+    "v8 = v1·v7"."""
+    for k in (1, 2):
+        scene = scene_of(expression_diagram(network.expression(k), network.weights(k)))
+        weights = [s.name for s in scene.diagram.sliders]
+        nodes = [name for name, kind in zip(scene.names, scene.kinds, strict=True) if kind == OPERATION]
+        assert all(re.fullmatch(r"v[0-9]+", name) for name in nodes if name != "L")
+        assert not [name for name in weights if re.fullmatch(r"v[0-9]+", name)]
+        assert weights[0] == "u1" and (k == 1 or "u2" in weights)
 
 
 def test_views_carry_the_contract_names():

@@ -1,4 +1,6 @@
+import ast
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 from engine import Value
 from web.expr import (
     FUNCTIONS,
+    LINK_KEYS,
     MAX_LENGTH,
     Bin,
     Call,
@@ -15,6 +18,7 @@ from web.expr import (
     Num,
     Pow,
     Var,
+    _Reader,
     build,
     display_name,
     parse,
@@ -89,10 +93,63 @@ def test_small_expressions(text, tree):
     ("+" * 100 + "x", "nested"),
     ("1e400 * x", "too large"),
     ("", "type an expression"),
+    ("x*x # note", "'#' starts a comment, and comments are not part of an expression: remove it and what follows "
+                   "(at character 5)"),
+    ("x # it's", "comments are not part of an expression"),
+    ("x*x #" + "\U0001F600" * 195, "comments are not part of an expression"),  # the 2,401-character link
+    ("x + '#'", "only numbers and names may appear, not '#'"),
+    ("f'{x}'", "text in quotes"),
+    ("(yield x)", "'yield' is not allowed"),
+    ("(yield from x)", "'yield' is not allowed"),
+    ("await x", "'await' is not allowed"),
+    ("[x]", "square brackets"),
+    ("[x for x in y]", "square brackets"),
+    ("{x}", "curly brackets"),
+    ("{x: 1}", "curly brackets"),
+    ("{x for x in y}", "curly brackets"),
+    ("(x for x in y)", "'for' is not allowed"),
+    ("...", "only numbers and names may appear, not ..."),
+    ("expr*x", "'expr' is a word the page's links use for the graph itself; call the variable something else"),
+    ("x + predict", "'predict' is a word the page's links use"),
 ])
 def test_bad_input_gets_a_specific_message(text, message):
     with pytest.raises(ExprError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
         parse(text)
+
+
+# The names of Python's own syntax tree nodes ('JoinedStr', 'Await'): a learner never sees one in a message.
+AST_NAMES = {name for name, kind in vars(ast).items() if isinstance(kind, type) and issubclass(kind, ast.AST)}
+
+
+def speaks_plainly(message: str) -> bool:
+    return not AST_NAMES & set(re.findall(r"[A-Za-z]+", message))
+
+
+@pytest.mark.parametrize("text", ["f'{x}'", "(yield x)", "(yield from x)", "await x", "[x]", "[x for x in y]",
+                                  "{x}", "{x: 1}", "{x: 1 for x in y}", "{x for x in y}", "(x for x in y)", "...",
+                                  "x[1:2]", "sin(*x)", "(*x,)", "x.y", "lambda: x", "x if y else z", "(x := 1)",
+                                  "x < y", "x and y", "not x", "None", "True*x", "b'x'", "1j*x", "x @ y", "x << 1"])
+def test_messages_use_words_a_learner_knows(text):
+    with pytest.raises(ExprError) as caught:
+        parse(text)
+    assert speaks_plainly(str(caught.value)), str(caught.value)
+
+
+def test_a_construct_the_reader_has_no_words_for_is_still_described_plainly():
+    reader = _Reader()
+    node = ast.parse("x", mode="eval").body
+    node.__class__ = type("FutureNode", (ast.expr,), {})  # what a later Python's parser might hand over
+    with pytest.raises(ExprError) as caught:
+        reader.read(node)
+    assert "FutureNode" not in str(caught.value) and "not part of the expressions" in str(caught.value)
+
+
+def test_variables_never_take_a_name_the_graph_links_use_for_themselves():
+    """A variable `expr` travelled as graph.expr=..., the expression's own key, and broke the link."""
+    for key in LINK_KEYS:
+        with pytest.raises(ExprError, match="call the variable something else"):
+            parse(f"{key}*x + x")
+        parse(f"{key}1*x + {key}_ + my{key}")  # names that merely contain one are fine
 
 
 @settings(max_examples=400, deadline=None)
@@ -101,7 +158,7 @@ def test_arbitrary_text_parses_or_fails_with_a_message_and_never_runs_anything(t
     try:
         parse(text)
     except ExprError as error:
-        assert str(error)
+        assert str(error) and speaks_plainly(str(error))
 
 
 ATOMS = st.sampled_from(["x", "y", "w", "1", "2.5", "0.5"])

@@ -127,3 +127,29 @@ def test_point_on_runs_from_the_start_to_the_end_of_the_route():
     assert point_on(route, 0.5) == pytest.approx(route[1])
     xs = [point_on(route, f / 20)[0] for f in range(21)]
     assert xs == sorted(xs)
+
+
+def only_feeds(k: int, child: int, edges, lay) -> bool:
+    """Node k's one edge goes to child, in the very next column."""
+    return [e for e in edges if e[0] == k] == [(k, child)] and lay.layers[k] == lay.layers[child] - 1
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_a_nodes_arguments_sit_in_argument_order(horizontal):
+    """Where two inputs feed only one node, from the column just before it, its first argument sits before (above,
+    or left of) its second, as the expression reads: a * b draws a over b. The tie-break on the argument slot
+    decides this; flipped, it put the second argument first in 52 of these 90 places."""
+    places = 0
+    for seed in range(200):
+        order, edges = graph_of(random_graph(seed))
+        lay = layout([SIZE] * len(order), edges, rank_gap=90, cross_gap=24, margin=10, horizontal=horizontal)
+        for child in range(len(order)):
+            first, *rest = [src for src, dst in edges if dst == child] or [None]
+            if len(rest) != 1 or rest[0] == first:
+                continue
+            second = rest[0]
+            if only_feeds(first, child, edges, lay) and only_feeds(second, child, edges, lay):
+                places += 1
+                a, b = lay.boxes[first], lay.boxes[second]
+                assert (a.cy < b.cy) if horizontal else (a.cx < b.cx), (seed, child)
+    assert places == 90

@@ -8,7 +8,7 @@ from web.chain import ChainWidget
 from web.cost import CostWidget
 from web.expr import MAX_LENGTH, MAX_VARIABLES
 from web.graph import GraphWidget
-from web.share import MAX_FIELDS, MAX_FRAGMENT, SAFE, decode, encode, quote, unquote
+from web.share import MAX_FIELDS, MAX_FRAGMENT, SAFE, decode, encode, fit, quote, unquote
 from web.trainer import MAX_ADDED, TrainerWidget, points_text
 from web.widget import UIEvent
 
@@ -144,3 +144,28 @@ def test_a_key_given_twice_takes_its_last_value_and_says_so():
     assert fields == {"cost": {"k": "3"}, "chain": {"x": "1"}}
     assert notices == ["cost.k was given 3 times; the last value was used"]
     assert decode("#cost.k=8&cost.K=2")[1] == []  # names differ in case: two fields, not one given twice
+
+
+def test_a_widget_too_long_for_a_link_is_left_out_whole_and_the_others_keep_theirs():
+    """The page wrote a 2,401-character link that it then refused whole, so every widget lost its settings."""
+    fields = {"chain": {"x": "0.70"}, "graph": {"expr": "x*x", "x": "1.00", "note": "\U0001F600" * 200},
+              "cost": {"k": "9"}}
+    kept, notices = fit(fields)
+    assert kept == {"chain": {"x": "0.70"}, "cost": {"k": "9"}}
+    assert notices == ["the graph widget's settings are too long for a link and were left out of it"]
+    assert decode(encode(fields)) == (kept, [])
+
+
+def test_a_link_with_too_many_fields_leaves_out_the_widget_with_the_most():
+    fields = {"chain": {"x": "1"}, "graph": {f"v{i}": "1" for i in range(MAX_FIELDS)}}
+    assert decode(encode(fields)) == ({"chain": {"x": "1"}}, [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(IDENTIFIER, st.dictionaries(IDENTIFIER, st.text(max_size=400), min_size=1, max_size=12),
+                       max_size=5))
+def test_every_link_the_page_writes_reads_back_whole(fields):
+    kept, notices = fit(fields)
+    assert decode(encode(fields)) == (kept, [])
+    assert all(kept[widget] == fields[widget] for widget in kept)  # a widget is in the link whole or not at all
+    assert len(notices) == len(fields) - len(kept)

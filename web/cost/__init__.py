@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 
 from engine import release
-from web import share
+from web import expr, share
 from web.cost import network
-from web.cost.measure import LABELS, METHODS, Measurement
+from web.cost.measure import LABELS, METHODS, PASSES, Measurement
 from web.cost.view import CostView, Row, render_cost
 from web.tree import El
 from web.widget import UIEvent, Widget
@@ -20,6 +20,7 @@ from web.widget import UIEvent, Widget
 K_DEFAULT = 4  # the trainer's network: 17 parameters
 FRAME_BUDGET_S = 0.010  # per animation frame, as the trainer's; one pass at k = 64 takes a few ms in Pyodide
 GRAPH_K_MAX = 2  # the largest network the Computation graph shows with a slider per weight
+GRAPH_EXPRESSION = "graph-expression"  # the hand-off the graph makes whenever its expression changes (its text)
 
 
 def read_k(text: str) -> int | None:
@@ -41,9 +42,8 @@ def graph_link(k: int) -> str:
 def snapshot(k: int, m: Measurement, notice: str = "") -> CostView:
     """The plain values the view shows for a measurement in progress (or done)."""
     n = network.parameter_count(k)
-    totals = {"finite": n + 1, "forward": n, "reverse": 2, "pass": 1}
     rows = tuple(
-        Row(name, LABELS[name], r.tally.rules, r.tally.passes, totals[name], r.seconds * 1000.0, r.done)
+        Row(name, LABELS[name], r.tally.rules, r.tally.passes, PASSES[name](n), r.seconds * 1000.0, r.done)
         for name in (*METHODS, "pass") for r in (m.results[name],)
     )
     return CostView(
@@ -64,6 +64,7 @@ class CostWidget(Widget):
         self.measurement: Measurement | None = None
         self.link: str | None = None
         self.notice = ""
+        self.shown: expr.Expr | None = None  # the network "Show in the graph" last sent, while the notice holds
         self.set_k(k)
 
     def set_k(self, k: int) -> None:
@@ -75,7 +76,7 @@ class CostWidget(Widget):
             release(self.measurement.net.loss)  # a k = 64 graph is freed edge by edge, not by deep recursion
         self.k = k
         self.measurement = Measurement(network.build(k), self.clock)
-        self.notice = ""
+        self.notice, self.shown = "", None
 
     def handle(self, event: UIEvent) -> None:
         if event.name == "k" and event.kind in ("input", "change"):
@@ -85,8 +86,21 @@ class CostWidget(Widget):
         elif event.name == "show" and event.kind == "click":
             g = min(self.k, GRAPH_K_MAX)
             self.link = graph_link(g)
+            self.shown = expr.parse(network.expression(g))
             self.notice = (f"The network with {g} hidden {'unit' if g == 1 else 'units'} is in the Computation "
                            "graph above: press “Animate backward pass” there.")
+
+    def receive(self, kind: str, payload: object) -> None:
+        """The graph says which expression it now shows: once it is no longer the network sent there, the
+        notice that says it is goes."""
+        if kind != GRAPH_EXPRESSION or self.shown is None:
+            return
+        try:
+            same = isinstance(payload, str) and expr.parse(payload) == self.shown
+        except expr.ExprError:
+            same = False
+        if not same:
+            self.notice, self.shown = "", None
 
     @property
     def wants_frame(self) -> bool:

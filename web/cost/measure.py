@@ -23,6 +23,16 @@ METHODS = ("finite", "forward", "reverse")
 RUN_ORDER = ("pass", "reverse", "forward", "finite")
 LABELS = {"finite": "Finite differences", "forward": "Forward mode", "reverse": "Reverse mode",
           "pass": "One forward pass"}
+# How many passes each method makes for n parameters: finite differences one plain pass at the weights and one
+# per nudged parameter, forward mode one jvp pass per parameter, reverse mode a forward and a backward pass.
+PASSES = {"finite": lambda n: n + 1, "forward": lambda n: n, "reverse": lambda n: 2, "pass": lambda n: 1}
+# Each of those passes' rule applications per operation node: a jvp pass applies two (the value and its tangent).
+WORK_PER_PASS = {"finite": 1, "forward": 2, "reverse": 1, "pass": 1}
+
+
+def label(method: str) -> str:
+    """The method's name inside a sentence: "forward mode"."""
+    return LABELS[method].lower()
 
 
 @dataclass

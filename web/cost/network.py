@@ -52,15 +52,17 @@ def edge_count(k: int) -> int:
 
 
 def weights(k: int) -> dict[str, float]:
-    """The parameter values by name, in the order the expression first uses them: v1, w11, w12, b1, v2, …, c.
+    """The parameter values by name, in the order the expression first uses them: u1, w11, w12, b1, u2, …, c.
 
-    Output weights shrink as 1/√k so the sigmoid is not saturated at k = 64 (gradients stay readable).
+    Output weights are u1, u2, …: the Computation graph names its intermediate nodes v1, v2, …, so v for a
+    weight would read as a node there ("v8 = v1·v7"). They shrink as 1/√k so the sigmoid is not saturated at
+    k = 64 (gradients stay readable).
     """
     values: dict[str, float] = {}
     scale = 1.0 / math.sqrt(k)
     for j in range(1, k + 1):
-        w1, w2, b, v = UNITS[j - 1]
-        values.update({f"v{j}": round(v * scale, 2) or 0.01, f"w{j}1": w1, f"w{j}2": w2, f"b{j}": b})
+        w1, w2, b, u = UNITS[j - 1]
+        values.update({f"u{j}": round(u * scale, 2) or 0.01, f"w{j}1": w1, f"w{j}2": w2, f"b{j}": b})
     values["c"] = OUTPUT_BIAS
     return values
 
@@ -75,13 +77,13 @@ class Network:
 
 
 def build(k: int) -> Network:
-    """L = (σ(Σⱼ vⱼ·tanh(wⱼ₁·0.5 + wⱼ₂·(−1.2) + bⱼ) + c) − 1)² as Values, built as web.expr would build it."""
+    """L = (σ(Σⱼ uⱼ·tanh(wⱼ₁·0.5 + wⱼ₂·(−1.2) + bⱼ) + c) − 1)² as Values, built as web.expr would build it."""
     leaves = {name: Value(value, label=name) for name, value in weights(k).items()}
     x1, x2 = POINT
     out = None
     for j in range(1, k + 1):
         z = leaves[f"w{j}1"] * Value(x1) + leaves[f"w{j}2"] * Value(x2) + leaves[f"b{j}"]
-        term = leaves[f"v{j}"] * z.tanh()
+        term = leaves[f"u{j}"] * z.tanh()
         out = term if out is None else out + term
     loss = ((out + leaves["c"]).sigmoid() - Value(TARGET)) ** 2
     return Network(k, loss, list(leaves.values()))
@@ -90,5 +92,5 @@ def build(k: int) -> Network:
 def expression(k: int) -> str:
     """The same network as text for the Computation graph widget (web.expr syntax)."""
     x1, x2 = (f"{x:g}" if x >= 0 else f"({x:g})" for x in POINT)
-    terms = " + ".join(f"v{j}*tanh(w{j}1*{x1} + w{j}2*{x2} + b{j})" for j in range(1, k + 1))
+    terms = " + ".join(f"u{j}*tanh(w{j}1*{x1} + w{j}2*{x2} + b{j})" for j in range(1, k + 1))
     return f"(sigmoid({terms} + c) - {TARGET:g})**2"

@@ -10,18 +10,13 @@ import math
 from dataclasses import dataclass
 
 from engine.rules import superscript
+from web.cost.measure import PASSES, WORK_PER_PASS, label
 from web.cost.network import K_MAX, K_MIN, POINT, TARGET, operation_count, parameter_count
 from web.format import fixed, sci
 from web.plot import Scale
 from web.tree import El, h
 
-# Passes' worth of rule applications each method makes for n parameters, in units of one forward pass:
-# finite differences n + 1 plain passes, forward mode n jvp passes of two applications per node, reverse mode a
-# forward and a backward pass. The widget's tests check these against the engine's own tallies.
-PASSES = {"finite": lambda n: n + 1, "forward": lambda n: 2 * n, "reverse": lambda n: 2, "pass": lambda n: 1}
 PLOT_ORDER = ("finite", "forward", "reverse", "pass")
-LINE_NAMES = {"finite": "finite differences", "forward": "forward mode", "reverse": "reverse mode",
-              "pass": "one forward pass"}
 
 # Plot geometry in SVG user units.
 WIDTH, HEIGHT = 420, 280
@@ -101,13 +96,14 @@ def render_slider(v: CostView, ready: bool) -> El:
     )
 
 
-def render_row(row: Row, widest: int) -> El:
+def render_row(row: Row, widest: int, ready: bool = True) -> El:
     """One method: its operation count, passes and measured time, and a bar to scale with the widest."""
     if row.done:
         detail = (f"{count(row.passes)} {'pass' if row.passes == 1 else 'passes'}, "
                   f"{milliseconds(row.ms)} in this browser")
     elif not row.passes:
-        detail = "starts when Python is running"
+        # Before Python runs (the pre-rendered page) nothing is measured yet; later a row waits for the others.
+        detail = "waiting" if ready else "starts when Python is running"
     else:
         detail = f"working: {count(row.passes)} of {count(row.total_passes)} passes"
     width = 100.0 * row.operations / widest if widest else 0.0
@@ -121,12 +117,12 @@ def render_row(row: Row, widest: int) -> El:
     )
 
 
-def render_readouts(v: CostView) -> El:
+def render_readouts(v: CostView, ready: bool = True) -> El:
     """The four counts, then how far apart the answers are."""
     widest = max(row.operations for row in v.rows)
     return h(
         "div", {"class": "cost-readouts"},
-        h("ul", {"class": "cost-rows"}, *(render_row(row, widest) for row in v.rows)),
+        h("ul", {"class": "cost-rows"}, *(render_row(row, widest, ready) for row in v.rows)),
         h("ul", {"class": "cost-diffs"},
           h("li", {}, h("output", {"aria-live": "off"}, f"Largest difference: {difference(v.forward_difference)}"),
             " forward mode against reverse mode"),
@@ -201,8 +197,9 @@ def _axes(sx: Scale, sy: Scale) -> El:
 
 
 def line_points(method: str) -> list[tuple[int, int]]:
-    """(parameters, operations) for k = 1…64: passes' worth × the operations of one forward pass."""
-    return [(parameter_count(k), PASSES[method](parameter_count(k)) * operation_count(k))
+    """(parameters, operations) for k = 1…64: passes × each pass's work × the operations of one forward pass (the
+    widget's tests check these against the engine's own tallies)."""
+    return [(parameter_count(k), PASSES[method](parameter_count(k)) * WORK_PER_PASS[method] * operation_count(k))
             for k in range(K_MIN, K_MAX + 1)]
 
 
@@ -224,7 +221,7 @@ def render_plot(k: int, measured: tuple[tuple[str, int], ...]) -> El:
     dots = [h("circle", {"class": f"dot {method}", "cx": f"{px:.1f}", "cy": f"{sy(_log(ops)):.1f}", "r": 5})
             for method, ops in measured if ops > 0]
     counts = dict(measured)
-    said = ", ".join(f"{LINE_NAMES[m]} {count(counts[m])}" for m in PLOT_ORDER if m in counts)
+    said = ", ".join(f"{label(m)} {count(counts[m])}" for m in PLOT_ORDER if m in counts)
     desc = (f"Operations against parameters on log scales for 1 to {K_MAX} hidden units. Finite differences and "
             "forward mode rise twice as steeply as reverse mode, which stays two forward passes' worth at every "
             f"size. Marked: {n} parameters" + (f", where the engine counted {said}." if said else "."))
@@ -245,7 +242,7 @@ def render_plot(k: int, measured: tuple[tuple[str, int], ...]) -> El:
 def render_legend() -> El:
     """Which line is which: colour and dash, named in words (never colour alone)."""
     items = [h("li", {}, h("svg", {"class": "swatch", "viewBox": "0 0 28 10", "aria-hidden": "true"},
-                           h("line", {"class": f"line {m}", "x1": 1, "y1": 5, "x2": 27, "y2": 5})), LINE_NAMES[m])
+                           h("line", {"class": f"line {m}", "x1": 1, "y1": 5, "x2": 27, "y2": 5})), label(m))
              for m in PLOT_ORDER]
     return h("ul", {"class": "cost-legend"}, *items)
 
@@ -257,7 +254,7 @@ def render_cost(v: CostView, *, ready: bool = True) -> El:
         "div", {"class": "cost-widget"},
         render_slider(v, ready),
         h("div", {"class": "cost-panels"},
-          h("div", {"class": "cost-side"}, render_readouts(v), render_summary(v), render_graph_size(v, ready)),
+          h("div", {"class": "cost-side"}, render_readouts(v, ready), render_summary(v), render_graph_size(v, ready)),
           h("figure", {"class": "cost-figure"}, render_plot(v.k, measured),
             h("figcaption", {}, render_legend(),
               h("p", {"class": "hint"}, "Lines: the operations each method makes at every size, one forward pass "
