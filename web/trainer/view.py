@@ -211,10 +211,10 @@ def render_hidden(hidden: int, act: str, dead: tuple[bool, ...], prerender: list
         maps.append(h("div", {"class": "hidden-map" + (" dead" if gone else "")},
                       h("div", {"class": "hidden-box"}, *layers),
                       h("span", {"class": "hidden-name", "aria-hidden": "true"}, f"h{k}, dead" if gone else f"h{k}")))
-    units = "h1" if hidden == 1 else f"h1 … h{hidden}"
+    units = {1: "Hidden unit h1", 2: "Hidden units h1 and h2"}.get(hidden, f"Hidden units h1 … h{hidden}")
     return h("figure", {"class": "trainer-hidden"},
              h("div", {"class": "hidden-maps", "data-units": hidden}, *maps),
-             h("figcaption", {}, f"Hidden units {units}: each one's {ACT_WORDS[act]} over the plane, blue where it "
+             h("figcaption", {}, f"{units}: each one's {ACT_WORDS[act]} over the plane, blue where it "
                                  "is positive, magenta where negative. The output unit adds them up, weighted. "
                                  "A dead unit has slope 0 at every point, so no gradient reaches it."))
 
