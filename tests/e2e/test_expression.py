@@ -31,6 +31,16 @@ def edges_from(page, name):
     return section(page, GRAPH).locator(f'svg.graph-wide path.edge[data-from="{name}"]')
 
 
+# The active edge and the lit code lines of the graph's section, in one read.
+STEP_SHOWN = """(s) => {
+    const edge = s.querySelector("svg.graph-wide g.backs path.active");
+    const lines = [...s.querySelectorAll(".code-line")];
+    const lit = lines.flatMap((line, k) => line.classList.contains("code-active") ? [k] : []);
+    return {to: edge && edge.dataset.to, from: edge && edge.dataset.from, lit,
+            line: lit.length ? lines[lit[0]].textContent : ""};
+}"""
+
+
 def step_count(text: str) -> int:
     """Edges of the expression's graph, counted here by the engine, not by the page."""
     names = {"x": Value(1.0), "y": Value(1.0)}
@@ -59,13 +69,13 @@ def test_typing_an_expression_builds_its_graph_and_the_pass_gives_the_chain_rule
     expect(code).to_have_count(n + 2)  # a comment, the seed, then one line per step
     for k in range(n):
         button(page, "Step").click()
+        # Once the page shows this step's number, read the edge and the lit lines together: read one by one, a
+        # busy machine paired the previous step's edge with this step's line ("d_v2 += d_v2").
+        expect(section(page, GRAPH).locator("#graph-explain")).to_contain_text(f"Edge {k + 1} of {n},")
+        seen = section(page, GRAPH).evaluate(STEP_SHOWN)
         # the lit line is exactly the edge being animated: d_parent += d_child * local
-        lit = section(page, GRAPH).locator(".code-active")
-        expect(lit).to_have_count(1)
-        edge = section(page, GRAPH).locator("svg.graph-wide g.backs path.active")
-        parent, child = edge.get_attribute("data-to"), edge.get_attribute("data-from")
-        expect(lit).to_have_text(re.compile(rf"^d_{parent} \+= d_{child} \* "))
-        expect(code.nth(k + 2)).to_have_class(re.compile("code-active"))
+        assert seen["lit"] == [k + 2], seen
+        assert re.match(rf"^d_{seen['to']} \+= d_{seen['from']} \* ", seen["line"]), seen
     grad = section(page, GRAPH).locator("output.graph-grad")
     expect(grad).to_have_count(1)
     expect(grad).to_have_text(any_minus(f"∂L/∂x = {num(2 * x + math.cos(x), 4)}"))
