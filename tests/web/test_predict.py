@@ -424,3 +424,19 @@ def test_show_code_names_variables_as_the_compiled_code_does(text):
     mine = [names[scene.index(scene.node(s.name))] for s in w.state.diagram.sliders]
     head = w.state.code.gradient.source.split("\n")[0]
     assert head == f"def forward_backward({', '.join(mine)}):"
+
+
+def test_a_link_s_value_between_the_slider_s_steps_is_shown_as_it_is():
+    w = GraphWidget()
+    w.restore_state({"expr": "w1*x", "w1": "-0.123457"})
+    outputs = [text_of(e) for e in find_all(w.render(), lambda e: e.tag == "output" and e.attr("class") == "value")]
+    assert outputs == [f"{MINUS}0.123457", "1.00"]
+
+
+def test_optimized_code_says_it_keeps_the_built_in_rules_while_a_learner_s_rule_is_in_use():
+    w = GraphWidget()
+    click(w, "code")
+    click(w, "optimized")
+    assert words.OWN_OPTIMIZED not in text_of(w.render())
+    w.receive("rule", OwnRule.of("sigmoid", ["out*(1 - out)"]))
+    assert words.OWN_OPTIMIZED in text_of(w.render())
