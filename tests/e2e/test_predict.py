@@ -70,7 +70,7 @@ def test_show_all_local_derivatives_and_the_check_fills_the_read_outs(lesson):
     figure = section(page, GRAPH).locator("svg.graph-wide")
     control(page, GRAPH, "checkbox", "Show all local derivatives").check()
     expect(figure.locator("g.edge-tag")).to_have_count(8)
-    expect(figure.locator("g.edge-tag").filter(has_text="s(1 − s) = 0.2288")).to_have_count(1)
+    expect(figure.locator("g.edge-tag").filter(has_text="0.2288")).to_have_count(1)
     control(page, GRAPH, "checkbox", "Show all local derivatives").uncheck()
     expect(figure.locator("g.edge-tag")).to_have_count(0)
     control(page, GRAPH, "button", "Check with finite differences").click()

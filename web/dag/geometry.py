@@ -131,10 +131,16 @@ class Drawing:
             taken: list[Box] = []
             for j, lines in enumerate(self.tagged):
                 e = self.wanted[j][0]
-                box = place_label(self.layout, e, lines, self.horizontal, self.band, taken)
-                if box is None:
+                # Near and coarse first; then wider; then over another tag rather than over a node.
+                box = (place_label(self.layout, e, lines, self.horizontal, self.band, taken, TAG_OFFSETS, 8)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, taken, OFFSETS, 8)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, (), OFFSETS, 8))
+                if box is None:  # no room beside the edge: on it, somewhere off the nodes and the other tags
                     width, height = label_size(lines)
-                    box = Box(*point_on(self.layout.routes[e], 0.5, self.horizontal), width, height)
+                    spots = [Box(*point_on(self.layout.routes[e], t, self.horizontal), width, height)
+                             for t in (0.5, 0.35, 0.65, 0.2, 0.8)]
+                    box = next((b for b in spots if not any(_meet(b, o) for o in (*self.layout.boxes, *taken))),
+                               spots[0])
                 taken.append(box)
                 self.tags[j] = box
         return self.tags[k]
@@ -195,21 +201,21 @@ def edge_samples(lay: Layout, e: int, horizontal: bool, count: int = 24) -> list
 
 
 def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: float = 0.0,
-                avoid: list[Box] | tuple[Box, ...] = ()) -> Box | None:
+                avoid: list[Box] | tuple[Box, ...] = (), offsets=None, samples: int = 24) -> Box | None:
     """The free spot nearest the middle of edge e for a label: inside the drawing below `top`, off every box
-    (the nodes' and those in `avoid`) and its own edge."""
+    (the nodes' and those in `avoid`) and its own edge, tried at `offsets` from it (OFFSETS by default)."""
     width, height = label_size(lines)
     mx, my = point_on(lay.routes[e], 0.5, horizontal)
     hw, hh = width / 2, height / 2
     # Plain tuples: this loop runs for every step of every new graph, so it must stay cheap.
     near = [(b.left - 4 - hw, b.top - 4 - hh, b.right + 4 + hw, b.bottom + 4 + hh) for b in (*lay.boxes, *avoid)
             if abs(b.cx - mx) < b.width / 2 + hw + MAX_DX + 4 and abs(b.cy - my) < b.height / 2 + hh + MAX_DY + 4]
-    points = edge_samples(lay, e, horizontal)
+    points = edge_samples(lay, e, horizontal, samples)
     # The edge as short chords, each with its bounding box for a quick rejection: a label may touch none.
     own = [(p, q, min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
            for p, q in itertools.pairwise(points)]
     lo_x, hi_x, lo_y, hi_y = 2 + hw, lay.width - 2 - hw, top + 2 + hh, lay.height - 2 - hh
-    for dx, dy in OFFSETS:
+    for dx, dy in OFFSETS if offsets is None else offsets:
         x, y = mx + dx, my + dy
         if not (lo_x <= x <= hi_x and lo_y <= y <= hi_y):
             continue
@@ -226,6 +232,9 @@ def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: fl
 
 
 MAX_DX, MAX_DY = 240.0, 160.0
+# A kept label (Show all local derivatives) looks nearer and more coarsely: every step's is placed at once.
+TAG_OFFSETS = sorted(((dx, dy) for dx in range(-120, 121, 30) for dy in range(-80, 81, 16)),
+                     key=lambda o: math.hypot(o[0], 1.5 * o[1]))
 # Candidate label centres around the edge's middle, nearest first (moving across the flow costs a little more).
 OFFSETS = sorted(((dx, dy) for dx in range(-240, 241, 24) for dy in range(-160, 161, 10)),
                  key=lambda o: math.hypot(o[0], 1.5 * o[1]))
@@ -250,6 +259,10 @@ def _crosses(p: tuple[float, float], q: tuple[float, float], left: float, top: f
         if lo > hi:
             return False
     return True
+
+
+def _meet(a: Box, b: Box) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
 def _lowered(lay: Layout, by: float) -> Layout:

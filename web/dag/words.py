@@ -28,9 +28,10 @@ def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) 
 
 
 def tag_lines(scene: Scene, step: Step, value: str) -> list[str]:
-    """An edge's local derivative kept on the drawing beside its edge: formula = value (a bare number alone)."""
+    """An edge's local derivative kept on the drawing beside its edge: its value (a constant as the rule writes it),
+    short so that every edge's fits; the formula is in the edge's own label and the step's explanation."""
     text = formula(scene, step)
-    return [text] if parse_number(text) is not None else [f"{text} = {value}"]
+    return [text] if parse_number(text) is not None else [value]
 
 
 def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
