@@ -227,6 +227,8 @@ def test_show_all_local_derivatives_keeps_every_edge_labelled_and_in_predict_mod
     svg = find_all(w.render(), lambda e: e.tag == "svg")[0]
     tags = [text_of(e) for e in find_all(svg, lambda e: e.attr("class") == "edge-tag")]
     assert len(tags) == 8 and "0.2288" in tags and "1" in tags and f"{MINUS}1" in tags
+    desc = text_of(find_all(svg, lambda e: e.tag == "desc")[0])
+    assert "Local derivatives on the edges: ∂L/∂d = 2d = −0.7087;" in desc and "∂s/∂z = s(1 − s) = 0.2288" in desc
     click(w, "predict")
     click(w, "step")
     answer(w, "-0.7087")

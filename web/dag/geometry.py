@@ -125,25 +125,34 @@ class Drawing:
         return self.placed[k]
 
     def tag(self, k: int) -> Box:
-        """Where step k's kept local derivative goes: off every box, its own edge and the other steps' tags (all
-        placed at once, in step order, the first time one is needed); on its edge when no free spot is near."""
+        """Where step k's kept local derivative goes: on its edge where that is free of nodes and of the other
+        steps' tags, else beside it (all placed at once, in step order, the first time one is needed)."""
         if not self.tags:
             taken: list[Box] = []
             for j, lines in enumerate(self.tagged):
                 e = self.wanted[j][0]
-                # Near and coarse first; then wider; then over another tag rather than over a node.
-                box = (place_label(self.layout, e, lines, self.horizontal, self.band, taken, TAG_OFFSETS, 8)
+                # On the edge; else near and coarse beside it, then wider; then over another tag rather than
+                # over a node; at worst on the edge's middle.
+                box = (self._on_edge(e, lines, taken)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, taken, TAG_OFFSETS, 8)
                        or place_label(self.layout, e, lines, self.horizontal, self.band, taken, OFFSETS, 8)
-                       or place_label(self.layout, e, lines, self.horizontal, self.band, (), OFFSETS, 8))
-                if box is None:  # no room beside the edge: on it, somewhere off the nodes and the other tags
-                    width, height = label_size(lines)
-                    spots = [Box(*point_on(self.layout.routes[e], t, self.horizontal), width, height)
-                             for t in (0.5, 0.35, 0.65, 0.2, 0.8)]
-                    box = next((b for b in spots if not any(_meet(b, o) for o in (*self.layout.boxes, *taken))),
-                               spots[0])
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, (), OFFSETS, 8)
+                       or Box(*point_on(self.layout.routes[e], 0.5, self.horizontal), *label_size(lines)))
                 taken.append(box)
                 self.tags[j] = box
         return self.tags[k]
+
+    def _on_edge(self, e: int, lines: list[str], taken: list[Box]) -> Box | None:
+        """A spot centred on edge e, nearest its middle, inside the drawing and clear of nodes and `taken`."""
+        width, height = label_size(lines)
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            box = Box(*point_on(self.layout.routes[e], t, self.horizontal), width, height)
+            inside = (box.left >= 2 and box.right <= self.width - 2 and box.top >= self.band + 2
+                      and box.bottom <= self.height - 2)
+            clear = Box(box.cx, box.cy, width + 8, height + 8)
+            if inside and not any(_meet(clear, o) for o in (*self.layout.boxes, *taken)):
+                return box
+        return None
 
 
 def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing:

@@ -34,8 +34,8 @@ def tag_lines(scene: Scene, step: Step, value: str) -> list[str]:
     return [text] if parse_number(text) is not None else [value]
 
 
-def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
-    """The picture in words, for the SVG's <desc>."""
+def describe(scene: Scene, grads: list[float | None], horizontal: bool, kept: list[str] | None = None) -> str:
+    """The picture in words, for the SVG's <desc> (with the local derivatives kept on the edges, if any)."""
     values = "; ".join(f"{cap} = {fixed(node.data, 4)}" for cap, node in zip(scene.captions, scene.order,
                                                                               strict=True))
     where = "on the left" if horizontal else "at the top"
@@ -44,4 +44,6 @@ def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
     known = [f"{scene.names[k]} {fixed(g, 4)}" for k, g in enumerate(grads) if g is not None]
     if known:
         text += " Gradients so far: " + ", ".join(known) + "."
+    if kept:
+        text += " Local derivatives on the edges: " + "; ".join(kept) + "."
     return text
