@@ -226,13 +226,15 @@ def test_show_all_local_derivatives_keeps_every_edge_labelled_and_in_predict_mod
     click(w, "show-all")
     svg = find_all(w.render(), lambda e: e.tag == "svg")[0]
     tags = [text_of(e) for e in find_all(svg, lambda e: e.attr("class") == "edge-tag")]
-    assert len(tags) == 8 and "s(1 − s) = 0.2288" in tags
+    assert len(tags) == 8 and "0.2288" in tags and "1" in tags and f"{MINUS}1" in tags
+    desc = text_of(find_all(svg, lambda e: e.tag == "desc")[0])
+    assert "Local derivatives on the edges: ∂L/∂d = 2d = −0.7087;" in desc and "∂s/∂z = s(1 − s) = 0.2288" in desc
     click(w, "predict")
     click(w, "step")
     answer(w, "-0.7087")
     click(w, "step")
     svg = find_all(w.render(), lambda e: e.tag == "svg")[0]
-    assert [text_of(e) for e in find_all(svg, lambda e: e.attr("class") == "edge-tag")] == [f"2d = {MINUS}0.7087"]
+    assert [text_of(e) for e in find_all(svg, lambda e: e.attr("class") == "edge-tag")] == [f"{MINUS}0.7087"]
 
 
 def test_the_read_outs_hold_the_check_s_gradients_and_say_why_not_while_a_pass_is_stepped():
@@ -424,3 +426,35 @@ def test_show_code_names_variables_as_the_compiled_code_does(text):
     mine = [names[scene.index(scene.node(s.name))] for s in w.state.diagram.sliders]
     head = w.state.code.gradient.source.split("\n")[0]
     assert head == f"def forward_backward({', '.join(mine)}):"
+
+
+def test_a_link_s_value_between_the_slider_s_steps_is_shown_as_it_is():
+    w = GraphWidget()
+    w.restore_state({"expr": "w1*x", "w1": "-0.123457"})
+    outputs = [text_of(e) for e in find_all(w.render(), lambda e: e.tag == "output" and e.attr("class") == "value")]
+    assert outputs == [f"{MINUS}0.123457", "1.00"]
+
+
+def test_optimized_code_says_it_keeps_the_built_in_rules_while_a_learner_s_rule_is_in_use():
+    w = GraphWidget()
+    click(w, "code")
+    click(w, "optimized")
+    assert words.OWN_OPTIMIZED not in text_of(w.render())
+    w.receive("rule", OwnRule.of("sigmoid", ["out*(1 - out)"]))
+    assert words.OWN_OPTIMIZED in text_of(w.render())
+
+
+@pytest.mark.parametrize("text", ["(sigmoid(w*x + b) - ystar)**2", "x*x + sin(x)", "tanh(a*b + c)*exp(-a)"])
+def test_kept_local_derivatives_sit_off_every_node_and_off_each_other(text):
+    w = GraphWidget()
+    w.handle(UIEvent("key", "expr", text, key="Enter"))
+    for d in w.state.drawings.values():
+        tags = [d.tag(k) for k in range(len(w.state.steps))]
+        boxes = list(d.layout.boxes)
+
+        def meet(a, b):
+            return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
+
+        assert not any(meet(t, b) for t in tags for b in boxes)
+        if "tanh" not in text:  # in a crowded drawing a tag may rather lie over another than over a node
+            assert not any(meet(t, u) for i, t in enumerate(tags) for u in tags[i + 1:])

@@ -125,19 +125,34 @@ class Drawing:
         return self.placed[k]
 
     def tag(self, k: int) -> Box:
-        """Where step k's kept local derivative goes: off every box, its own edge and the other steps' tags (all
-        placed at once, in step order, the first time one is needed); on its edge when no free spot is near."""
+        """Where step k's kept local derivative goes: on its edge where that is free of nodes and of the other
+        steps' tags, else beside it (all placed at once, in step order, the first time one is needed)."""
         if not self.tags:
             taken: list[Box] = []
             for j, lines in enumerate(self.tagged):
                 e = self.wanted[j][0]
-                box = place_label(self.layout, e, lines, self.horizontal, self.band, taken)
-                if box is None:
-                    width, height = label_size(lines)
-                    box = Box(*point_on(self.layout.routes[e], 0.5, self.horizontal), width, height)
+                # On the edge; else near and coarse beside it, then wider; then over another tag rather than
+                # over a node; at worst on the edge's middle.
+                box = (self._on_edge(e, lines, taken)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, taken, TAG_OFFSETS, 8)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, taken, OFFSETS, 8)
+                       or place_label(self.layout, e, lines, self.horizontal, self.band, (), OFFSETS, 8)
+                       or Box(*point_on(self.layout.routes[e], 0.5, self.horizontal), *label_size(lines)))
                 taken.append(box)
                 self.tags[j] = box
         return self.tags[k]
+
+    def _on_edge(self, e: int, lines: list[str], taken: list[Box]) -> Box | None:
+        """A spot centred on edge e, nearest its middle, inside the drawing and clear of nodes and `taken`."""
+        width, height = label_size(lines)
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            box = Box(*point_on(self.layout.routes[e], t, self.horizontal), width, height)
+            inside = (box.left >= 2 and box.right <= self.width - 2 and box.top >= self.band + 2
+                      and box.bottom <= self.height - 2)
+            clear = Box(box.cx, box.cy, width + 8, height + 8)
+            if inside and not any(_meet(clear, o) for o in (*self.layout.boxes, *taken)):
+                return box
+        return None
 
 
 def drawing(scene: Scene, horizontal: bool, chars: int = VALUE_CHARS) -> Drawing:
@@ -195,21 +210,21 @@ def edge_samples(lay: Layout, e: int, horizontal: bool, count: int = 24) -> list
 
 
 def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: float = 0.0,
-                avoid: list[Box] | tuple[Box, ...] = ()) -> Box | None:
+                avoid: list[Box] | tuple[Box, ...] = (), offsets=None, samples: int = 24) -> Box | None:
     """The free spot nearest the middle of edge e for a label: inside the drawing below `top`, off every box
-    (the nodes' and those in `avoid`) and its own edge."""
+    (the nodes' and those in `avoid`) and its own edge, tried at `offsets` from it (OFFSETS by default)."""
     width, height = label_size(lines)
     mx, my = point_on(lay.routes[e], 0.5, horizontal)
     hw, hh = width / 2, height / 2
     # Plain tuples: this loop runs for every step of every new graph, so it must stay cheap.
     near = [(b.left - 4 - hw, b.top - 4 - hh, b.right + 4 + hw, b.bottom + 4 + hh) for b in (*lay.boxes, *avoid)
             if abs(b.cx - mx) < b.width / 2 + hw + MAX_DX + 4 and abs(b.cy - my) < b.height / 2 + hh + MAX_DY + 4]
-    points = edge_samples(lay, e, horizontal)
+    points = edge_samples(lay, e, horizontal, samples)
     # The edge as short chords, each with its bounding box for a quick rejection: a label may touch none.
     own = [(p, q, min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
            for p, q in itertools.pairwise(points)]
     lo_x, hi_x, lo_y, hi_y = 2 + hw, lay.width - 2 - hw, top + 2 + hh, lay.height - 2 - hh
-    for dx, dy in OFFSETS:
+    for dx, dy in OFFSETS if offsets is None else offsets:
         x, y = mx + dx, my + dy
         if not (lo_x <= x <= hi_x and lo_y <= y <= hi_y):
             continue
@@ -226,6 +241,9 @@ def place_label(lay: Layout, e: int, lines: list[str], horizontal: bool, top: fl
 
 
 MAX_DX, MAX_DY = 240.0, 160.0
+# A kept label (Show all local derivatives) looks nearer and more coarsely: every step's is placed at once.
+TAG_OFFSETS = sorted(((dx, dy) for dx in range(-120, 121, 30) for dy in range(-80, 81, 16)),
+                     key=lambda o: math.hypot(o[0], 1.5 * o[1]))
 # Candidate label centres around the edge's middle, nearest first (moving across the flow costs a little more).
 OFFSETS = sorted(((dx, dy) for dx in range(-240, 241, 24) for dy in range(-160, 161, 10)),
                  key=lambda o: math.hypot(o[0], 1.5 * o[1]))
@@ -250,6 +268,10 @@ def _crosses(p: tuple[float, float], q: tuple[float, float], left: float, top: f
         if lo > hi:
             return False
     return True
+
+
+def _meet(a: Box, b: Box) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
 def _lowered(lay: Layout, by: float) -> Layout:

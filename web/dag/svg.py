@@ -65,6 +65,9 @@ def render_svg(pass_: Pass, d: Drawing, title: str, *, prefix: str = "graph", re
                        "marker-end": f"url(#{tag}-back)"})
             for e in sorted(landed - {active_edge})]
     overlay = []
+    # Every kept local derivative in words too, with its formula, for the picture's description.
+    kept = [" ".join(edge_label_lines(scene, steps[k], fixed(steps[k].local, 4))) for k in pass_.shown
+            if k != pass_.hidden]
     for k in pass_.shown:
         if k != p.active and k != pass_.hidden:
             box = d.tag(k)
@@ -99,7 +102,7 @@ def render_svg(pass_: Pass, d: Drawing, title: str, *, prefix: str = "graph", re
         {"class": " ".join(classes), "viewBox": f"0 0 {lay.width:.0f} {lay.height:.0f}", "width": f"{width:.0f}",
          "height": f"{lay.height * width / lay.width:.0f}", "role": "img", "aria-labelledby": f"{title_id} {desc}"},
         h("title", {"id": title_id}, title),
-        h("desc", {"id": desc}, describe(scene, grads, horizontal)),
+        h("desc", {"id": desc}, describe(scene, grads, horizontal, kept)),
         h("defs", {}, *[render_marker(f"{tag}-{name}", cls, size)
                         for name, cls, size in (("fwd", "arrowhead", 10), ("back", "arrowhead back", 9),
                                                 ("back-active", "arrowhead back active", 14))]),

@@ -28,13 +28,14 @@ def edge_label_lines(scene: Scene, step: Step, value: str, split: bool = False) 
 
 
 def tag_lines(scene: Scene, step: Step, value: str) -> list[str]:
-    """An edge's local derivative kept on the drawing beside its edge: formula = value (a bare number alone)."""
+    """An edge's local derivative kept on the drawing beside its edge: its value (a constant as the rule writes it),
+    short so that every edge's fits; the formula is in the edge's own label and the step's explanation."""
     text = formula(scene, step)
-    return [text] if parse_number(text) is not None else [f"{text} = {value}"]
+    return [text] if parse_number(text) is not None else [value]
 
 
-def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
-    """The picture in words, for the SVG's <desc>."""
+def describe(scene: Scene, grads: list[float | None], horizontal: bool, kept: list[str] | None = None) -> str:
+    """The picture in words, for the SVG's <desc> (with the local derivatives kept on the edges, if any)."""
     values = "; ".join(f"{cap} = {fixed(node.data, 4)}" for cap, node in zip(scene.captions, scene.order,
                                                                               strict=True))
     where = "on the left" if horizontal else "at the top"
@@ -43,4 +44,6 @@ def describe(scene: Scene, grads: list[float | None], horizontal: bool) -> str:
     known = [f"{scene.names[k]} {fixed(g, 4)}" for k, g in enumerate(grads) if g is not None]
     if known:
         text += " Gradients so far: " + ", ".join(known) + "."
+    if kept:
+        text += " Local derivatives on the edges: " + "; ".join(kept) + "."
     return text

@@ -1,9 +1,10 @@
 """The computation-graph widget: a DAG of engine Values, its forward values, and its backward pass edge by edge.
 
 Built like web/chain.py: `state` (the state and `update`, what every action does), `view` (what a state
-looks like), with `diagram` (the graph as data, indexed), `player` (the pass clock), `geometry` (where things
-go and how large they are on screen), `words` (every sentence), `code` (Show code) and `check` (finite
-differences). `GraphWidget` only connects them to the page.
+looks like), with web.dag's `diagram` (the graph as data, indexed), `player` (the pass clock), `geometry` (where things
+go and how large they are on screen), `words` (every sentence), `code` (Show code), `check` (finite
+differences) and `predict` (the questions of "Predict each step"). `GraphWidget` only connects them to the page,
+and takes a learner's rule handed over by "Your turn" (see `receive`).
 """
 
 from __future__ import annotations

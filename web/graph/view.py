@@ -10,11 +10,11 @@ from dataclasses import replace
 
 from web.dag.diagram import Slider
 from web.dag.svg import Pass, render_svg
-from web.format import fixed
+from web.format import MINUS, fixed
 from web.graph import words
 from web.graph.check import check, kinks, render_check
 from web.graph.code import render_code, step_lines
-from web.graph.state import GraphState
+from web.graph.state import GraphState, value_text
 from web.tree import El, h
 
 STRIP_COLUMNS = 2  # sliders per row of the phone's control strip (graph.css sizes the strip by its rows)
@@ -82,13 +82,15 @@ def render_expression(draft: str, error: str, ready: bool) -> El:
 def render_slider(i: int, slider: Slider, value: float, ready: bool) -> El:
     """One variable's slider with its value."""
     ident = f"graph-in-{i}"
+    # Two decimals on the slider's steps; a link's value between them (up to 6 significant digits) as it is.
+    shown = value_text(value).replace("-", MINUS)
     return h(
         "div", {"class": "control"},
         h("label", {"for": ident, "title": slider.name}, slider.name),
         h("input", {"id": ident, "type": "range", "data-on": f"set:{slider.name}", "min": slider.lo,
                     "max": slider.hi, "step": slider.step, "value": f"{value:.2f}", "disabled": not ready,
-                    "aria-valuetext": f"{slider.name} = {fixed(value, 2)}"}),
-        h("output", {"for": ident, "class": "value", "aria-live": "off"}, fixed(value, 2)),
+                    "aria-valuetext": f"{slider.name} = {shown}"}),
+        h("output", {"for": ident, "class": "value", "aria-live": "off"}, shown),
     )
 
 
@@ -130,7 +132,8 @@ def render_options(state: GraphState, ready: bool) -> El:
     return h(
         "div", {"class": "graph-options"},
         *[h("label", {"class": "graph-option"},
-            h("input", {"type": "checkbox", "data-on": on, "checked": checked, "disabled": not ready}), text)
+            h("input", {"type": "checkbox", "data-on": on, "checked": checked, "disabled": not ready}),
+            h("span", {"class": "box", "aria-hidden": "true"}), text)
           for on, checked, text in (("predict", state.predict, words.PREDICT_LABEL),
                                     ("show-all", state.show_all, words.SHOW_ALL_LABEL))],
     )
@@ -203,7 +206,7 @@ def render_code_panel(state: GraphState, ready: bool) -> El:
                             "Generated Python, optimized")
         node = id(step.parent) if step is not None else None
         note = words.optimized_note(state.scene, step, k, active, node in code.own, node in code.varying)
-        intro = words.OPTIMIZED_INTRO
+        intro = words.OPTIMIZED_INTRO + (words.OWN_OPTIMIZED if state.own else "")
     else:
         lines = step_lines(state.scene, state.steps)
         block = render_code(lines, ["head"] + ["bwd"] * (len(lines) - 1), () if k is None else (k + 2,),

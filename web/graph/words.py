@@ -91,6 +91,8 @@ OPTIMIZED_INTRO = ("What training runs: the function engine.compile generates fo
                    "the sum of all its contributions, and pastes a gradient that is only passed along where it "
                    "is used instead of storing it: fewer lines and fewer names for Python to run, the same "
                    "numbers.")
+OWN_OPTIMIZED = (" It is written from the engine’s built-in rules, as training uses them: your rule runs in the "
+                 "graph’s own pass and in the step-by-step code.")
 STEPS_IDLE = "During “Animate backward pass” or “Step”, the line of the edge being animated is lit."
 OPTIMIZED_IDLE = ("During “Animate backward pass” or “Step”, the lines that hold the active edge’s contribution "
                   "are lit.")
