@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from web.tree import El
 
+# What widgets hand each other through the page (Widget.take_handoff / receive), never through a link:
+USE_RULE = "rule"  # payload: a web.ownrule.OwnRule the Computation graph uses instead of the engine's rule
+BUILT_IN_RULE = "rule-off"  # payload: the op (a key of engine.rules.RULES) whose built-in rule comes back
+GRAPH_EXPRESSION = "graph-expression"  # payload: the text of the expression the Computation graph now shows
+
 
 @dataclass(frozen=True, slots=True)
 class UIEvent:

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from engine import Tally, jvp, topological_order
 from web import share
-from web.cost import GRAPH_EXPRESSION, K_DEFAULT, CostWidget, network, read_k
+from web.cost import K_DEFAULT, CostWidget, network, read_k
 from web.cost.measure import PASSES, Measurement
 from web.cost.view import line_points
 from web.dag.diagram import OPERATION, expression_diagram, scene_of
 from web.graph import GraphWidget
 from web.tree import to_markup
-from web.widget import UIEvent
+from web.widget import GRAPH_EXPRESSION, UIEvent
 
 
 def measured(k: int) -> Measurement:

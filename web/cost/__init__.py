@@ -15,12 +15,11 @@ from web.cost import network
 from web.cost.measure import LABELS, METHODS, PASSES, Measurement
 from web.cost.view import CostView, Row, render_cost
 from web.tree import El
-from web.widget import UIEvent, Widget
+from web.widget import GRAPH_EXPRESSION, UIEvent, Widget
 
 K_DEFAULT = 4  # the trainer's network: 17 parameters
 FRAME_BUDGET_S = 0.010  # per animation frame, as the trainer's; one pass at k = 64 takes a few ms in Pyodide
 GRAPH_K_MAX = 2  # the largest network the Computation graph shows with a slider per weight
-GRAPH_EXPRESSION = "graph-expression"  # the hand-off the graph makes whenever its expression changes (its text)
 
 
 def read_k(text: str) -> int | None:

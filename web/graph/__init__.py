@@ -14,7 +14,7 @@ from web.dag.svg import label_id
 from web.graph.state import KEY, GraphState, initial_state, restore, share, tick, update, use_rule
 from web.graph.view import render_graph
 from web.tree import El
-from web.widget import UIEvent, Widget
+from web.widget import BUILT_IN_RULE, GRAPH_EXPRESSION, USE_RULE, UIEvent, Widget
 
 __all__ = ["Diagram", "GraphWidget", "Slider", "lesson_diagram"]
 
@@ -71,17 +71,17 @@ class GraphWidget(Widget):
         if text == self.shown_text:
             return None
         self.shown_text = text
-        return ("graph-expression", text)
+        return (GRAPH_EXPRESSION, text)
 
     def receive(self, kind: str, payload: object) -> None:
         """("rule", OwnRule): use the learner's rule for every node of its op, in this graph only; ("rule-off",
         op): the built-in rule again. A rule is checked again here: only one that passed its check is used."""
-        if kind == "rule":
+        if kind == USE_RULE:
             from web.ownrule import OwnRule, check  # "Your turn" hands rules over only after the page has started
 
             if isinstance(payload, OwnRule) and check(payload).ok:
                 self.state = use_rule(self.state, payload.op, payload)
-        elif kind == "rule-off" and isinstance(payload, str):
+        elif kind == BUILT_IN_RULE and isinstance(payload, str):
             self.state = use_rule(self.state, payload, None)
 
     def share_state(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ from web.practice.state import (
 )
 from web.practice.view import render_practice
 from web.tree import El
-from web.widget import UIEvent, Widget
+from web.widget import BUILT_IN_RULE, USE_RULE, UIEvent, Widget
 
 
 class PracticeWidget(Widget):
@@ -53,10 +53,10 @@ class PracticeWidget(Widget):
         """Hand the page the rule that passed its check, or the word to go back to the engine's rule."""
         w = self.state.writer
         if mine and w.rule is not None:
-            self.handoff = ("rule", w.rule)
+            self.handoff = (USE_RULE, w.rule)
             in_use = (*[op for op in w.in_use if op != w.op], w.op)
         elif not mine and w.op in w.in_use:
-            self.handoff = ("rule-off", w.op)
+            self.handoff = (BUILT_IN_RULE, w.op)
             in_use = tuple(op for op in w.in_use if op != w.op)
         else:
             return
