@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from engine.rules import superscript
 from web.format import fixed
 from web.plot import Scale, ticks
 from web.tree import El, h
@@ -19,7 +20,6 @@ WIDTH, HEIGHT = 320, 170
 LEFT, RIGHT, TOP, BOTTOM = 46, 12, 10, 30
 BUCKETS = 160          # at most 2 × BUCKETS buckets, each drawn as one or two path points
 FLOOR = 1e-12          # a loss of exactly 0 is drawn here: a log axis has no zero
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Tick labels are 11px text (style.css). Measured in Chromium with the page's fonts: a digit is 7.0px, "k" 6.4,
 # "," and "." 3.5, "M" 9.5. A label whose estimated half-width would cross the chart's edge is anchored at that
 # edge instead of centred on its tick, so its outer end sits inside the viewBox whatever the font.
@@ -119,7 +119,7 @@ def power_label(exponent: int) -> str:
         return str(10 ** exponent)
     if -2 <= exponent < 0:
         return fixed(10.0 ** exponent, -exponent)
-    return "10" + str(exponent).translate(SUPERSCRIPT)
+    return "10" + superscript(str(exponent))
 
 
 def epoch_label(value: float) -> str:
