@@ -17,7 +17,7 @@ from engine.rules import RULES
 from web.dag.diagram import LESSON_VALUES, Diagram, Scene, expression_diagram, lesson_diagram, scene_of
 from web.dag.geometry import VALUE_CHARS, Drawing, drawing, value_chars
 from web.dag.player import Player
-from web.expr import ExprError
+from web.expr import LINK_KEYS, ExprError
 from web.format import fixed, parse_number
 from web.graph import words
 from web.graph.code import Compiled
@@ -26,10 +26,9 @@ from web.graph.words import link_refused
 from web.widget import UIEvent
 
 KEY = "graph"
-# The graph's own link fields (graph.expr=..., graph.predict=1), beside one field per variable (graph.w=0.50): a
-# variable may not take one of these names. (Branch steady's web/expr.py refuses them too, as LINK_KEYS.)
-EXPR, PREDICT = "expr", "predict"
-LINK_KEYS = (EXPR, PREDICT)
+# The graph's own link fields (graph.expr=..., graph.predict=1), beside one field per variable (graph.w=0.50): the
+# expression reader refuses these as variable names.
+EXPR, PREDICT = LINK_KEYS
 
 
 @dataclass(frozen=True)
