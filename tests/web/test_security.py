@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; "
        "img-src 'self' data:; base-uri 'none'; form-action 'none'; object-src 'none'; "
-       "require-trusted-types-for 'script'; trusted-types 'none'")
+       "require-trusted-types-for 'script'; trusted-types lesson-workers")
 
 
 def sources():
