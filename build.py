@@ -216,10 +216,12 @@ def page_csp(page: str) -> str:
 
 def site_headers(csp: str) -> dict[str, dict[str, str]]:
     """Headers by URL pattern: the page's CSP as a real header, which alone can forbid framing by other sites,
-    no type sniffing, and the type Pyodide needs for its .wasm (a wrong one makes it hang)."""
+    no type sniffing, the type Pyodide needs for its .wasm (a wrong one makes it hang), and a JavaScript type for the
+    service worker (browsers refuse to register one served with another)."""
     return {
         "/*": {"Content-Security-Policy": f"{csp}; frame-ancestors 'self'", "X-Content-Type-Options": "nosniff"},
         "/pyodide/pyodide.asm.wasm": {"Content-Type": MIME_TYPES[".wasm"]},
+        f"/{SERVICE_WORKER}": {"Content-Type": MIME_TYPES[".js"]},
     }
 
 
