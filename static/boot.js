@@ -19,9 +19,11 @@ globalThis.fetch = async (...request) => { const reply = await fetchFromHost(...
   const bytes = reply.clone().body?.getReader(), drain = () => bytes?.read().then((chunk) => { if (!chunk.done) { moved(); drain(); } }, () => {});
   drain(); return reply; };
 const wheel = fetch(url(body.dataset.app));  // the lesson's code downloads alongside the runtime
-// Python's boot steps, on every start and before a snapshot is taken (snapshot.js), whose key includes them. random is
-// seeded afresh, else every restore would repeat the same numbers; zipimporter() refuses a damaged wheel.
-const STEPS = "import random, sys, zipimport; random.seed(); zipimport.zipimporter('/lib/lesson.whl')";
+// Python's boot steps: a usual start runs the first two, a restore the first (the snapshot's sys.path has the wheel),
+// the snapshot worker all three, and the snapshot's key includes them. random is seeded afresh, else every restore
+// would repeat the same numbers; zipimporter() refuses a damaged wheel, so that the failure names its stage.
+const STEPS = ["import random, sys, zipimport; random.seed(); zipimport.zipimporter('/lib/lesson.whl')",
+  "sys.path.append('/lib/lesson.whl')", "import web.app"];
 const sha256 = async (bytes) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))));
 // The CSP's one Trusted Types policy: it makes script URLs of the lesson's two workers, and of nothing else.
 const workers = (globalThis.trustedTypes ?? { createPolicy: (_, rules) => rules }).createPolicy("lesson-workers", {
@@ -33,7 +35,7 @@ try {
   // with (a damaged one can restore without a word) and restores; otherwise it goes, and Pyodide starts as usual.
   // Where the browser refuses storage (a private window, no quota) there is no shelf.
   const shelf = await globalThis.caches?.open("lesson-snapshot").catch(() => undefined);
-  const key = encodeURIComponent(`${version} ${body.dataset.app} ${STEPS}`), kept = await shelf?.match("snapshot");
+  const key = encodeURIComponent(`${version} ${body.dataset.app} ${STEPS.join("\n")}`), kept = await shelf?.match("snapshot");
   const bytes = kept?.headers.get("x-key") === key && new Uint8Array(await kept.arrayBuffer());
   const sound = bytes && await sha256(bytes) === kept.headers.get("x-sha256");
   if (sound) say("Starting from the copy kept by this browser");
@@ -44,8 +46,7 @@ try {
   say("Installing the lesson's Python code");  // a pure wheel with no dependencies, imported from as it is (zipimport)
   const reply = await wheel; if (!reply.ok) throw new Error(`the server answered ${reply.status} for ${body.dataset.app}`);
   const app = new Uint8Array(await reply.arrayBuffer()); pyodide.FS.writeFile("/lib/lesson.whl", app);  // as pyc.mjs
-  // A snapshot's sys.path has the wheel already; a restore needs only its file back, before any import.
-  pyodide.runPython(body.dataset.snapshot === "restored" ? STEPS : `${STEPS}; sys.path.append('/lib/lesson.whl')`);
+  pyodide.runPython(STEPS.slice(0, body.dataset.snapshot === "restored" ? 1 : 2).join("\n"));  // the wheel is back
   globalThis.fetch = fetchFromHost; say("Starting the widgets");
   pyodide.pyimport("web.app").main(); clearInterval(watchdog);
   // Ready. The service worker keeps the site for offline use; after a usual start a worker of its own makes a snapshot
@@ -53,5 +54,5 @@ try {
   navigator.serviceWorker?.register(workers.createScriptURL("sw.js")).catch(() => {});
   if (shelf && body.dataset.snapshot === "none") Object.assign(new Worker(workers.createScriptURL("snapshot.js"), { type: "module" }), {
     onmessage: ({ data, target }) => { target.terminate(); if (data === "stored") body.dataset.snapshot = "stored"; },
-  }).postMessage({ key, app, steps: `${STEPS}; sys.path.append('/lib/lesson.whl'); import web.app` });
+  }).postMessage({ key, app, steps: STEPS.join("\n") });
 } catch (error) { clearInterval(watchdog); fail(`“${stage}” failed (${String(error.message || error).trim().split("\n").pop()}).`); }

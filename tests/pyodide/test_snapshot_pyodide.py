@@ -2,6 +2,7 @@
 _loadSnapshot; pyodide.d.ts marks them @private or @ignore), pinned in Pyodide under Node with the built wheel and the
 page's own boot steps, read from static/boot.js: an upgrade that changes them fails here, not silently in browsers."""
 
+import json
 import re
 
 import pytest
@@ -14,11 +15,12 @@ WHEEL_PATH = "/lib/lesson.whl"
 
 
 def boot_steps() -> tuple[str, str]:
-    """The Python boot.js runs on every start, and what it sends the snapshot worker to run before the snapshot."""
-    steps = re.search(r'const STEPS = "([^"]+)";', BOOT)
-    worker = re.search(r"steps: `\$\{STEPS\}([^`]*)`", BOOT)
-    assert steps and worker, "boot.js no longer says which Python runs before a snapshot"
-    return steps.group(1), steps.group(1) + worker.group(1)
+    """The Python boot.js runs after a restore, and what it sends the snapshot worker to run before the snapshot."""
+    steps = re.search(r"const STEPS = \[([^\]]+)\];", BOOT)
+    assert steps and "steps: STEPS.join(" in BOOT, "boot.js no longer says which Python runs before a snapshot"
+    lines = [json.loads(line) for line in re.findall(r'"[^"]*"', steps.group(1))]
+    assert re.search(r'STEPS\.slice\(0, body\.dataset\.snapshot === "restored" \? 1 : 2\)', BOOT)
+    return lines[0], "\n".join(lines)
 
 
 @pytest.fixture(scope="module")
