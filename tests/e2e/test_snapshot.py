@@ -194,6 +194,18 @@ def test_a_damaged_snapshot_falls_back_to_a_usual_start_in_the_same_visit(profil
     assert seen(again)["snapshot"] == ["restored"]
 
 
+def test_where_the_browser_refuses_storage_every_visit_starts_the_usual_way_without_a_word(profile, site):
+    # as Firefox's private windows once did: Cache Storage refuses to open
+    profile.add_init_script("CacheStorage.prototype.open = () => Promise.reject(new DOMException('', 'SecurityError'))")
+    workers = []
+    profile.on("page", lambda page: page.on("worker", lambda worker: workers.append(worker.url)))
+    for _ in range(2):
+        page, log = visit(profile, site.url)
+        assert seen(page) == {"snapshot": ["none"], "failed": []}
+        log.assert_clean()
+    assert workers == []  # no snapshot is made that could not be kept
+
+
 def test_a_snapshot_from_another_build_is_replaced_in_the_same_visit(profile, site, tmp_path):
     first, _ = visit(profile, site.url)
     stored(first)
