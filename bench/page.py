@@ -223,10 +223,13 @@ def visit(context, url: str, store: bool) -> dict[str, float]:
     if store:
         page.wait_for_function("() => window.__visit.storedAt !== undefined", timeout=180_000)
         page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    seen = page.evaluate("() => ({...window.__visit, snapshot: document.body.dataset.snapshot || ''})")
-    ready = seen["readyAt"]
+    seen = page.evaluate("""() => ({...window.__visit, snapshot: document.body.dataset.snapshot || '',
+        marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])})""")
+    ready, marks = seen["readyAt"], seen["marks"]
     result = {"ready_s": ready / 1000, "snapshot": seen["snapshot"],
-              "longest_task_ms": max((d for start, d in seen["tasks"] if start < ready), default=0.0)}
+              "longest_task_ms": max((d for start, d in seen["tasks"] if start < ready), default=0.0),
+              "stages_ms": {name: end - start for (name, start), end in  # none on the bare page
+                            zip(marks, [start for _, start in marks[1:]] + [ready], strict=False)}}
     if store:
         result.update({"store_s": (seen["storedAt"] - ready) / 1000, "size_mb": page.evaluate(KEPT_SIZE) / 1e6,
                        "longest_task_while_storing_ms": max(
@@ -272,6 +275,10 @@ def repeat(rounds: int) -> dict[str, object]:
         result[f"{kind} median_s"] = median(kind, "ready_s")
         result[f"{kind} longest_task_ms"] = median(kind, "longest_task_ms", 0)
     result["lesson repeat said"] = sorted({r["snapshot"] for r in runs["lesson repeat"]})
+    for kind in ("lesson first", "lesson repeat"):  # the stages boot.js names, each until the next or ready
+        names = dict.fromkeys(name for r in runs[kind] for name in r["stages_ms"])
+        result[f"{kind} stages_ms"] = {name[:40]: round(statistics.median(
+            r["stages_ms"].get(name, 0.0) for r in runs[kind])) for name in names}
     result["repeat ratio"] = round(result["lesson repeat median_s"] / result["bare repeat median_s"], 2)
     result["first ratio"] = round(result["lesson first median_s"] / result["bare first median_s"], 2)
     result["snapshot_mb"] = median("lesson first", "size_mb", 1)
