@@ -33,16 +33,16 @@ try {
   const { loadPyodide, version } = await import("./pyodide/pyodide.mjs"), options = { indexURL: url("./pyodide/") };
   // A snapshot counts only if it was made from this runtime, wheel and boot steps, still has the SHA-256 it was stored
   // with (a damaged one can restore without a word) and restores; otherwise it goes, and Pyodide starts as usual.
-  // Where the browser refuses storage (a private window, no quota) there is no shelf.
+  // Where the browser refuses storage (a private window, no quota) there is no shelf; one it cannot read is no snapshot.
   const shelf = await globalThis.caches?.open("lesson-snapshot").catch(() => undefined);
-  const key = encodeURIComponent(`${version} ${body.dataset.app} ${STEPS.join("\n")}`), kept = await shelf?.match("snapshot");
-  const bytes = kept?.headers.get("x-key") === key && new Uint8Array(await kept.arrayBuffer());
+  const key = encodeURIComponent(`${version} ${body.dataset.app} ${STEPS.join("\n")}`);
+  const kept = await shelf?.match("snapshot").catch(() => undefined);
+  const bytes = kept?.headers.get("x-key") === key && await kept.arrayBuffer().then((b) => new Uint8Array(b), () => null);
   const sound = bytes && await sha256(bytes) === kept.headers.get("x-sha256");
   if (sound) say("Starting from the copy kept by this browser");
   let pyodide = sound && await loadPyodide({ ...options, _loadSnapshot: bytes }).catch(() => undefined);
-  if (kept && !pyodide) await shelf.delete("snapshot");
-  body.dataset.snapshot = pyodide ? "restored" : "none";
-  pyodide ||= await loadPyodide(options);
+  if (kept && !pyodide) await shelf.delete("snapshot").catch(() => {});
+  body.dataset.snapshot = pyodide ? "restored" : "none"; pyodide ||= await loadPyodide(options);
   say("Installing the lesson's Python code");  // a pure wheel with no dependencies, imported from as it is (zipimport)
   const reply = await wheel; if (!reply.ok) throw new Error(`the server answered ${reply.status} for ${body.dataset.app}`);
   const app = new Uint8Array(await reply.arrayBuffer()); pyodide.FS.writeFile("/lib/lesson.whl", app);  // as pyc.mjs

@@ -194,6 +194,23 @@ def test_a_damaged_snapshot_falls_back_to_a_usual_start_in_the_same_visit(profil
     assert seen(again)["snapshot"] == ["restored"]
 
 
+def test_a_snapshot_the_browser_cannot_read_is_dropped_in_the_same_visit(profile, site):
+    first, _ = visit(profile, site.url)
+    stored(first)
+    # from now on the kept snapshot's body cannot be read, as when the browser lost its file
+    profile.add_init_script("""{
+      const read = Response.prototype.arrayBuffer;
+      Response.prototype.arrayBuffer = function () {
+        if (!this.headers.has("x-sha256")) return read.call(this);
+        return Promise.reject(new DOMException("gone", "NotReadableError"));
+      };
+    }""")
+    page, log = visit(profile, site.url)
+    stored(page)
+    assert seen(page) == {"snapshot": ["none", "stored"], "failed": []}
+    log.assert_clean()
+
+
 def test_where_the_browser_refuses_storage_every_visit_starts_the_usual_way_without_a_word(profile, site):
     # as Firefox's private windows once did: Cache Storage refuses to open
     profile.add_init_script("CacheStorage.prototype.open = () => Promise.reject(new DOMException('', 'SecurityError'))")
