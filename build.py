@@ -53,6 +53,7 @@ MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "te
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 # Netlify- and Cloudflare-style rules for hosts that read a headers file; `serve` reads the same file.
 HEADERS_FILE = "_headers"
+SERVICE_WORKER = "sw.js"  # at the top of the site: its scope is the whole lesson
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 
 
@@ -193,6 +194,18 @@ def prerender(template: str, replacements: dict[str, str]) -> str:
     return template
 
 
+def service_worker(site: Path, template: str) -> str:
+    """static/sw.js with this build's files (the page as "./" too) and a digest of their contents filled in: a new
+    build is then a new service worker, whose own cache replaces the old one when it takes over."""
+    files = sorted(path.relative_to(site).as_posix() for path in site.rglob("*")
+                   if path.is_file() and path.name not in (SERVICE_WORKER, HEADERS_FILE))
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256((site / name).read_bytes()).digest())
+    return template.replace("/*BUILD*/", digest.hexdigest()[:16]).replace(
+        "/*FILES*/", ", ".join(json.dumps(name) for name in ["./", *files]))
+
+
 def page_csp(page: str) -> str:
     """The Content-Security-Policy of the page's meta tag: the one place the policy is written."""
     found = CSP_META.search(page)
@@ -203,10 +216,12 @@ def page_csp(page: str) -> str:
 
 def site_headers(csp: str) -> dict[str, dict[str, str]]:
     """Headers by URL pattern: the page's CSP as a real header, which alone can forbid framing by other sites,
-    no type sniffing, and the type Pyodide needs for its .wasm (a wrong one makes it hang)."""
+    no type sniffing, the type Pyodide needs for its .wasm (a wrong one makes it hang), and a JavaScript type for the
+    service worker (browsers refuse to register one served with another)."""
     return {
         "/*": {"Content-Security-Policy": f"{csp}; frame-ancestors 'self'", "X-Content-Type-Options": "nosniff"},
         "/pyodide/pyodide.asm.wasm": {"Content-Type": MIME_TYPES[".wasm"]},
+        f"/{SERVICE_WORKER}": {"Content-Type": MIME_TYPES[".js"]},
     }
 
 
@@ -262,6 +277,8 @@ def build() -> Path:
     page = prerender(template, {"APP_WHEEL": app.relative_to(staging).as_posix()})
     (staging / "index.html").write_text(page, encoding="utf-8")
     (staging / HEADERS_FILE).write_text(render_headers(site_headers(page_csp(template))), encoding="utf-8")
+    worker = (STATIC / SERVICE_WORKER).read_text(encoding="utf-8")
+    (staging / SERVICE_WORKER).write_text(service_worker(staging, worker), encoding="utf-8")
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)
     log(f"built {DIST}/ in {time.perf_counter() - started:.1f} s")

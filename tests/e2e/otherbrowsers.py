@@ -105,6 +105,11 @@ class Firefox:
     def state(self) -> list[str]:
         return self.call("state")
 
+    def start(self) -> tuple[str | None, list[str]]:
+        """How the page started: its data-snapshot (restored / none / stored) and the stages of its status line."""
+        snapshot, stages = self.call("start")
+        return snapshot, stages
+
     def exists(self, region: str) -> bool:
         return self.call("exists", region=region)
 
@@ -278,6 +283,11 @@ class WebKit:
     def state(self) -> list[str]:
         body = self.driver.find_element("css selector", "body")
         return [k for k in ("ready", "failed") if body.get_attribute(f"data-{k}") is not None]
+
+    def start(self) -> tuple[str | None, list[str]]:
+        snapshot, stages = self.driver.execute_script(
+            "return [document.body.dataset.snapshot ?? null, performance.getEntriesByType('mark').map((m) => m.name)]")
+        return snapshot, stages
 
     def region(self, name: str):
         if name not in self.regions:

@@ -48,6 +48,8 @@ const ops = {
   goto: async ({ url }) => { regions.clear(); await page.goto(url); },
   // The page sets one of the two when it has booted or given up; no other limit than the guard below.
   state: () => page.evaluate(() => ["ready", "failed"].filter((k) => document.body.hasAttribute(`data-${k}`))),
+  // Which way the page started (data-snapshot: restored / none / stored) and the stages its status line named.
+  start: () => page.evaluate(() => [document.body.dataset.snapshot ?? null, performance.getEntriesByType("mark").map((m) => m.name)]),
   exists: async ({ region }) => regions.has(region) || Boolean(await page.$(aria(region, "region"))),
   count: async (where) => { try { await find(where); return 1; } catch { return 0; } },
   // Read-outs and table rows by the elements that carry the role (an ARIA query without a name walks Firefox's whole

@@ -193,3 +193,26 @@ def test_the_headers_keep_other_sites_from_framing_the_lesson(browser, tmp_path)
             expect(page.frame_locator("iframe").locator("h1")).to_have_text("Backprop is the Chain Rule")
         finally:
             context.close()
+
+
+def worker_as_text(self, path) -> str:
+    """A host's type for each file: sw.js as text/plain, whatever _headers says; the rest as build.py serves them."""
+    return "text/plain" if str(path).endswith("/sw.js") else Handler.guess_type(self, path)
+
+
+def test_a_host_that_serves_the_service_worker_as_text_still_serves_a_working_lesson(visit):
+    """Browsers refuse to register a service worker that is not served as JavaScript: the lesson then works as it
+    did before it had one (no offline use), with no failure shown, and still keeps its snapshot."""
+    with hosted(DIST, guess_type=worker_as_text) as (url, _):
+        page = visit(url + "/")
+        errors, uncaught = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: uncaught.append(str(e)))
+        expect_ready(page)
+        expect(page.locator("body")).to_have_attribute("data-snapshot", "stored", timeout=120_000)
+        answer = page.evaluate("""async () => [(await fetch("sw.js")).headers.get("content-type"),
+                                               (await navigator.serviceWorker.getRegistrations()).length]""")
+    assert answer == ["text/plain", 0]
+    assert page.evaluate("() => window.cried") == []
+    # Chromium itself reports the refusal, naming the host's mistake; the page adds nothing to it
+    assert uncaught == [] and set(errors) <= {"The script has an unsupported MIME type ('text/plain')."}

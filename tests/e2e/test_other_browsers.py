@@ -1,7 +1,8 @@
-"""Every widget once in Firefox and once in WebKit, as a learner uses it: the page boots, the chain slider moves by
-keyboard, a backward pass shows the gradients this test computes, the trainer's loss falls; no console errors and no
-request leaves the origin. The browsers and their drivers are in tests/e2e/otherbrowsers.py; a missing browser fails
-with how to install it (`python3 build.py test` does, as root), it is never skipped."""
+"""Every widget once in Firefox and once in WebKit, as a learner uses it on a second visit, which starts from the
+snapshot of Python the first visit stored: the page boots, the chain slider moves by keyboard, a backward pass shows
+the gradients this test computes, the trainer's loss falls; no console errors and no request leaves the origin. The
+browsers and their drivers are in tests/e2e/otherbrowsers.py; a missing browser fails with how to install it
+(`python3 build.py test` does, as root), it is never skipped."""
 
 from __future__ import annotations
 
@@ -26,13 +27,23 @@ def probe_site():
     server.server_close()
 
 
+RESTORING = "Starting from the copy kept by this browser"  # the status line's stage when a snapshot is restored
+
+
 @pytest.fixture(scope="module", params=sorted(BROWSERS))
 def page(request, probe_site):
-    """One browser at the lesson for the module's tests (a cold Pyodide boot costs WebKit up to a minute)."""
+    """One browser at the lesson for the module's tests, on a second visit: the first starts Python the usual way and
+    stores a snapshot of it (a cold boot costs WebKit up to a minute), the second starts from that snapshot. How the
+    first visit went is kept as first_visit (data-snapshot and stages) and first_log."""
     try:
         browser = BROWSERS[request.param]()
     except BrowserMissing as missing:
         pytest.fail(str(missing))
+    browser.open(probe_site)
+    booted(browser)
+    browser.first_visit = wait_for(lambda: (start := browser.start())[0] != "none" and start,
+                                   "the first visit to store its snapshot (data-snapshot to leave 'none')")
+    browser.first_log = browser.log()
     browser.open(probe_site)
     yield browser
     browser.close()
@@ -41,6 +52,16 @@ def page(request, probe_site):
 def booted(page) -> None:
     state = wait_for(page.state, "the page to set data-ready or data-failed on <body>")
     assert state == ["ready"], f"{page.name}: the page ended up {state}"
+
+
+def test_the_first_visit_stores_a_snapshot_and_the_second_starts_from_it(page):
+    booted(page)
+    first_snapshot, first_stages = page.first_visit
+    assert first_snapshot == "stored" and RESTORING not in first_stages
+    page.first_log.assert_clean()
+    snapshot, stages = page.start()
+    assert snapshot == "restored" and RESTORING in stages, f"{page.name}: the second visit said {snapshot}, {stages}"
+    page.log().assert_clean()
 
 
 def close_to(shown: float, true: float, digits: int) -> bool:

@@ -1,3 +1,4 @@
+import re
 import socket
 import urllib.request
 
@@ -99,10 +100,13 @@ def test_serve_prints_its_url_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_pa
             assert "h(0.70) = 0.490" in reply.read().decode()
         # the server sends what the built headers file tells a host to send, for the page and for the runtime
         rules = build.read_headers((tmp_path / "dist" / build.HEADERS_FILE).read_text())
-        for path in ("", "pyodide/pyodide.asm.wasm", "boot.js"):
+        for path in ("", "pyodide/pyodide.asm.wasm", "boot.js", build.SERVICE_WORKER):
             with urllib.request.urlopen(url + path) as reply:
                 for name, value in build.headers_for(rules, "/" + path).items():
                     assert reply.headers[name] == value, (path, name)
+        with urllib.request.urlopen(url + build.SERVICE_WORKER) as reply:  # at the top: its scope is the lesson
+            assert reply.headers["Content-Type"] == "text/javascript"
+            assert '"./", "boot.js"' in reply.read().decode()  # with this build's files filled in
         server.send_signal(signal.SIGINT)
         out, _ = server.communicate(timeout=10)
         assert server.returncode == 0 and "Stopped." in out
@@ -139,3 +143,16 @@ def test_the_server_sends_the_headers_file_of_the_folder_it_serves(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_service_worker_lists_every_file_of_the_build_and_a_new_build_is_a_new_worker(tmp_path):
+    template = (build.STATIC / build.SERVICE_WORKER).read_text(encoding="utf-8")
+    assert "/*BUILD*/" in template and "/*FILES*/" in template
+    (tmp_path / "pyodide").mkdir()
+    for name in ("index.html", "boot.js", "pyodide/pyodide.mjs", build.HEADERS_FILE, build.SERVICE_WORKER):
+        (tmp_path / name).write_text(name)
+    worker = build.service_worker(tmp_path, template)
+    assert 'FILES = ["./", "boot.js", "index.html", "pyodide/pyodide.mjs"];' in worker  # not _headers, not itself
+    (tmp_path / "boot.js").write_text("the next build's loader")
+    cache_name = re.compile(r"const CACHE = `\$\{registration.scope\} ([0-9a-f]{16})`")
+    assert cache_name.search(build.service_worker(tmp_path, template))[1] != cache_name.search(worker)[1]

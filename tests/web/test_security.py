@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; "
        "img-src 'self' data:; base-uri 'none'; form-action 'none'; object-src 'none'; "
-       "require-trusted-types-for 'script'; trusted-types 'none'")
+       "require-trusted-types-for 'script'; trusted-types lesson-workers")
 
 
 def sources():
@@ -36,3 +36,16 @@ def test_the_page_declares_the_designed_csp_and_no_inline_code():
     assert re.findall(r"<script\b[^>]*>", page) == ['<script type="module" src="boot.js">']
     assert not re.search(r"\sstyle=|<style|\son[a-z]+=", page)
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
+
+
+def test_the_one_trusted_types_policy_is_the_one_the_csp_names_and_yields_only_the_two_workers():
+    """The CSP lets the page create one Trusted Types policy; boot.js creates exactly that one, and it makes script
+    URLs of the service worker and the snapshot worker (files of static/) and throws for anything else."""
+    scripts = {path.name: text for path, text in sources() if path.suffix in (".js", ".mjs")}
+    policies = [name for text in scripts.values() for name in re.findall(r"createPolicy\(\s*\"([^\"]+)\"", text)]
+    assert policies == ["lesson-workers"] and CSP.endswith(f"trusted-types {policies[0]}")
+    rule = re.search(r"createScriptURL: \(name\) => \{ if \(\[([^\]]+)\]\.includes\(name\)\) return url\(name\); "
+                     r"throw new TypeError\(name\); \}", scripts["boot.js"])
+    assert rule, "boot.js's policy no longer reads as: these names, or throw"
+    workers = [name.strip().strip('"') for name in rule.group(1).split(",")]
+    assert workers == ["sw.js", "snapshot.js"] and all((ROOT / "static" / name).exists() for name in workers)
