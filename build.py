@@ -48,7 +48,6 @@ SETUPTOOLS = ("setuptools", "80.9.0", "062d34222ad13e0cc312a4c02d73f059e86a4acbf
 # The hash is PyPI's wheel (the lock's differs: Pyodide repacks its copy); it needs Pyodide's Python to download.
 MICROPIP = ("micropip", "0.11.1", "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3")
 PYODIDE_PYTHON = "3.14"
-MOUNT_KEYS = ("graph", "chain", "trainer", "cost", "descent", "practice")
 MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
               ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 # Netlify- and Cloudflare-style rules for hosts that read a headers file; `serve` reads the same file.
@@ -179,16 +178,16 @@ def prerender(template: str, replacements: dict[str, str]) -> str:
     from web.app import make_widgets
     from web.tree import digest, to_markup
 
+    # Every widget the app makes (web.app.FACTORIES, the one list of them) needs its mount in the page.
     previews = {widget.key: widget.render(ready=False) for widget in make_widgets()}
-    for key in MOUNT_KEYS:
+    for key in previews:
         marker, mount = f"<!--mount:{key}-->", f'id="{key}-mount"'
         if marker not in template or mount not in template:
             raise BuildError(f"static/index.html lacks {mount} or its marker {marker}; every widget needs both.")
         # The stamp lets the page adopt this markup as the widget's live view instead of building it again.
-        preview = previews.get(key)
-        template = template.replace(marker, to_markup(preview) if preview else "")
-        if preview:
-            template = template.replace(mount, f'{mount} data-preview="{digest(preview)}"')
+        preview = previews[key]
+        template = template.replace(marker, to_markup(preview))
+        template = template.replace(mount, f'{mount} data-preview="{digest(preview)}"')
     for name, value in replacements.items():
         template = template.replace("{{" + name + "}}", value)
     return template

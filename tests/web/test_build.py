@@ -5,10 +5,11 @@ import urllib.request
 import pytest
 
 import build
+from web.app import FACTORIES
 
 
 def test_prerender_fills_every_marker_and_the_wheel_urls():
-    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in build.MOUNT_KEYS)
+    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in FACTORIES)
     template = f"<body data-app='{{{{APP_WHEEL}}}}'>{mounts}</body>"
     page = build.prerender(template, {"APP_WHEEL": "wheels/abc/app.whl"})
     assert "<!--mount:" not in page and "{{" not in page
@@ -20,7 +21,7 @@ def test_each_mount_is_stamped_with_the_digest_of_the_view_inside_it():
     from web.app import make_widgets
     from web.tree import digest, to_markup
 
-    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in build.MOUNT_KEYS)
+    mounts = "".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in FACTORIES)
     page = build.prerender(mounts, {})
     for widget in make_widgets():
         preview = widget.render(ready=False)
@@ -32,7 +33,7 @@ def test_prerender_refuses_a_template_without_a_mount_point():
     with pytest.raises(build.BuildError, match="mount:trainer"):
         build.prerender("".join(f'<div id="{key}-mount"><!--mount:{key}--></div>' for key in ("graph", "chain")), {})
     with pytest.raises(build.BuildError, match="graph-mount"):
-        build.prerender("".join(f"<!--mount:{key}-->" for key in build.MOUNT_KEYS), {})
+        build.prerender("".join(f"<!--mount:{key}-->" for key in FACTORIES), {})
 
 
 def test_server_sends_wasm_with_its_type_and_takes_the_next_free_port(tmp_path):
