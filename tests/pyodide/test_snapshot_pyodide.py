@@ -8,7 +8,9 @@ import re
 import pytest
 
 import build
+from engine.rules import RULES
 from tests.pyodide.node import HERE, app_wheel, run_in_pyodide
+from web.app import FACTORIES
 
 BOOT = (build.STATIC / "boot.js").read_text(encoding="utf-8")
 WHEEL_PATH = "/lib/lesson.whl"
@@ -45,8 +47,8 @@ def test_the_snapshot_holds_the_apps_imports_but_not_the_wheel_itself(report):
 
 def test_a_restored_instance_runs_the_lesson_and_the_engine_checks(report):
     python = report["python"]
-    assert python["widgets"] == ["chain", "graph", "trainer", "cost"]
-    assert python["failures"] == [] and python["rules"] == 14
+    assert python["widgets"] == list(FACTORIES)
+    assert python["failures"] == [] and python["rules"] == len(RULES)
 
 
 def test_random_repeats_after_every_restore_unless_the_page_seeds_it(report):

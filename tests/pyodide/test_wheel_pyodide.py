@@ -9,6 +9,7 @@ import pytest
 
 import build
 from tests.pyodide.node import HERE, app_wheel, run_in_pyodide
+from web.app import FACTORIES
 
 
 def quoted_path(file: Path, pattern: str) -> str:
@@ -42,7 +43,7 @@ def test_every_module_has_bytecode_that_pyodides_python_takes_for_its_source(rep
 
 
 def test_the_page_imports_every_module_from_its_bytecode_and_every_widget_starts(report):
-    assert report["widgets"] == ["chain", "graph", "practice", "trainer", "cost"]
+    assert report["widgets"] == list(FACTORIES)
     assert len(report["loaded_from"]) >= 30
     # zipimport names a module's file after what it ran: the .pyc, or the .py it had to compile
     assert {file for file in report["loaded_from"].values() if not file.endswith(".pyc")} == set()
