@@ -25,6 +25,7 @@ LESSON_DIST=/path/to/dist picks which build is "this" one (build.py reads it too
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -174,10 +175,10 @@ def time_to_ready(browser, url: str) -> tuple[float, dict[str, float]]:
     return ready_ms / 1000, stages
 
 
-def startup(rounds: int) -> dict[str, object]:
-    """Lesson vs bare Pyodide boot, interleaved rounds, medians."""
-    from playwright.sync_api import sync_playwright
 
+@contextlib.contextmanager
+def beside_bare_page():
+    """A copy of dist/ with the bare Pyodide page beside the lesson, served on 127.0.0.1: yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "dist"
         shutil.copytree(DIST, site)
@@ -185,20 +186,26 @@ def startup(rounds: int) -> dict[str, object]:
         (site / "bare.js").write_text(BARE_JS)
         server, url = serve_in_thread(site)
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-                time_to_ready(browser, url)  # warm the OS file cache and the browser itself once
-                lesson, bare, stages = [], [], {}
-                for _ in range(rounds):
-                    seconds, marks = time_to_ready(browser, url)
-                    lesson.append(seconds)
-                    for name, ms in marks.items():
-                        stages.setdefault(name, []).append(ms)
-                    bare.append(time_to_ready(browser, url + "bare.html")[0])
-                browser.close()
+            yield url
         finally:
             server.shutdown()
             server.server_close()
+
+def startup(rounds: int) -> dict[str, object]:
+    """Lesson vs bare Pyodide boot, interleaved rounds, medians."""
+    from playwright.sync_api import sync_playwright
+
+    with beside_bare_page() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        time_to_ready(browser, url)  # warm the OS file cache and the browser itself once
+        lesson, bare, stages = [], [], {}
+        for _ in range(rounds):
+            seconds, marks = time_to_ready(browser, url)
+            lesson.append(seconds)
+            for name, ms in marks.items():
+                stages.setdefault(name, []).append(ms)
+            bare.append(time_to_ready(browser, url + "bare.html")[0])
+        browser.close()
     lesson_s, bare_s = statistics.median(lesson), statistics.median(bare)
     return {"rounds": rounds, "lesson_s": [round(t, 2) for t in lesson], "bare_s": [round(t, 2) for t in bare],
             "lesson_median_s": round(lesson_s, 2), "bare_median_s": round(bare_s, 2),
@@ -256,28 +263,18 @@ def repeat(rounds: int) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
     runs: dict[str, list[dict]] = {"lesson first": [], "lesson repeat": [], "bare first": [], "bare repeat": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "dist"
-        shutil.copytree(DIST, site)
-        (site / "bare.html").write_text(BARE_HTML)
-        (site / "bare.js").write_text(BARE_JS)
-        server, url = serve_in_thread(site)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-                for number in range(rounds + 1):  # round 0 warms the OS file cache and the browser itself
-                    for name, address in (("lesson", url), ("bare", url + "bare.html")):
-                        context = browser.new_context()
-                        first = visit(context, address, store=name == "lesson")
-                        again = visit(context, address, store=False)
-                        context.close()
-                        if number:
-                            runs[f"{name} first"].append(first)
-                            runs[f"{name} repeat"].append(again)
-                browser.close()
-        finally:
-            server.shutdown()
-            server.server_close()
+    with beside_bare_page() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        for number in range(rounds + 1):  # round 0 warms the OS file cache and the browser itself
+            for name, address in (("lesson", url), ("bare", url + "bare.html")):
+                context = browser.new_context()
+                first = visit(context, address, store=name == "lesson")
+                again = visit(context, address, store=False)
+                context.close()
+                if number:
+                    runs[f"{name} first"].append(first)
+                    runs[f"{name} repeat"].append(again)
+        browser.close()
 
     def median(kind: str, key: str, digits: int = 2) -> float:
         return round(statistics.median(r[key] for r in runs[kind]), digits)
