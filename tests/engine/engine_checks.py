@@ -58,6 +58,10 @@ def apply(op: str, args, n=None):
         return a ** n
     if op == "neg":
         return -a
+    if op == "softplus" and not isinstance(a, Value):
+        from torch.nn.functional import softplus  # a tensor has no softplus method: PyTorch's own function
+
+        return softplus(a)
     return getattr(a, op)()
 
 
