@@ -310,7 +310,9 @@ def against(reference: Path, rounds: int, seconds: float, dataset: str, points: 
     return {"rounds": rounds, "reference": str(reference), "this": str(DIST),
             "per_round": {name: [{k: r[k] for k in keys} for r in results] for name, results in runs.items()},
             "medians": medians,
-            "ratio_this_to_reference": {k: round(medians["this"][k] / medians["reference"][k], 3) for k in keys}}
+            # no long task at all in the reference (0 ms) has no ratio
+            "ratio_this_to_reference": {k: round(medians["this"][k] / medians["reference"][k], 3)
+                                        if medians["reference"][k] else None for k in keys}}
 
 
 def main() -> int:
