@@ -24,13 +24,12 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 12, 26, 30
 
 @dataclass(frozen=True)
 class Stage:
-    """One link of the chain: its function, the names of its input and output, and the local derivative."""
+    """One link of the chain: its function, the names of its input and output, and where its plot's axes run."""
 
     fn: str  # "h", "g" or "f"
     arg: str  # "x", "u" or "v"
     out: str  # what the output is called on the next plot: "u", "v" or "f"
     formula: str  # the function, for the plot's title
-    derivative: str  # its derivative as a formula in the argument
     lo: float
     hi: float
     y_lo: float
@@ -90,9 +89,9 @@ def _stages() -> tuple[Stage, ...]:
     # [0, tanh(4)] is drawn as [0, 1] so the last plot gets round ticks.
     u_hi = max(X_MIN**2, X_MAX**2)
     return (
-        Stage("h", "x", "u", "u = h(x) = x²", "2x", X_MIN, X_MAX, 0.0, u_hi),
-        Stage("g", "u", "v", "v = g(u) = tanh(u)", "1 − tanh²(u)", 0.0, u_hi, 0.0, 1.0),
-        Stage("f", "v", "f", "f(v) = v²", "2v", 0.0, 1.0, 0.0, 1.0),
+        Stage("h", "x", "u", "u = h(x) = x²", X_MIN, X_MAX, 0.0, u_hi),
+        Stage("g", "u", "v", "v = g(u) = tanh(u)", 0.0, u_hi, 0.0, 1.0),
+        Stage("f", "v", "f", "f(v) = v²", 0.0, 1.0, 0.0, 1.0),
     )
 
 
